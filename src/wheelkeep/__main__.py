@@ -1,0 +1,3 @@
+from wheelkeep.cli.main import main
+
+main()

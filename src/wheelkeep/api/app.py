@@ -1,0 +1,32 @@
+"""The ASGI application."""
+
+import logging
+
+from fastapi import FastAPI
+
+from wheelkeep import __version__
+from wheelkeep.api import health, simple, upload
+from wheelkeep.api.errors import registry_error_handler
+from wheelkeep.api.paths import EncodedIdMiddleware
+from wheelkeep.domain.errors import RegistryError
+from wheelkeep.services.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+def create_app(registry: Registry) -> FastAPI:
+    app = FastAPI(
+        title="wheelkeep",
+        version=__version__,
+        description="Private Python package registry: management API.",
+        openapi_url="/api/v4/openapi.json",
+        docs_url="/api/v4/docs",
+        redoc_url=None,
+    )
+    app.state.registry = registry
+    app.add_exception_handler(RegistryError, registry_error_handler)
+    app.add_middleware(EncodedIdMiddleware)
+    app.include_router(health.router)
+    app.include_router(upload.router)
+    app.include_router(simple.router)
+    return app

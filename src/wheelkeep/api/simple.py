@@ -1,0 +1,220 @@
+"""The simple repository API, file downloads and PyPI's JSON API.
+
+Each route exists twice: under a project (``/api/v4/projects/:id/packages/pypi``)
+and at the short paths of the default project (``/simple/``, ``/files/``,
+``/pypi/``). Pages are rendered by :mod:`wheelkeep.services.pages`.
+"""
+
+import orjson
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from wheelkeep.api.credentials import presented_secret
+from wheelkeep.api.dependencies import registry_of
+from wheelkeep.db.models import Project, Visibility
+from wheelkeep.domain.access import Permission
+from wheelkeep.domain.errors import NotFound
+from wheelkeep.domain.names import normalize_name
+from wheelkeep.domain.negotiation import choose_format
+from wheelkeep.services import files, json_api, pages
+from wheelkeep.services.access import authenticate, authorize
+from wheelkeep.services.projects import DEFAULT_PROJECT_ID, find_project
+from wheelkeep.services.registry import Registry
+
+router = APIRouter(include_in_schema=False)
+
+PROJECT = "/api/v4/projects/{project_ref}/packages/pypi"
+DEFAULT = str(DEFAULT_PROJECT_ID)
+MEDIA_TYPES = {
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".tar.gz": "application/gzip",
+    ".metadata": "text/plain; charset=utf-8",
+}
+
+
+def _readable_project(
+    registry: Registry, request: Request, project_ref: str
+) -> Project:
+    with registry.session() as session:
+        principal = authenticate(session, presented_secret(request))
+        project = find_project(session, project_ref)
+        authorize(principal, project, Permission.READ)
+        return project
+
+
+def _page_response(request: Request, page: pages.Page, project: Project) -> Response:
+    headers = {
+        "ETag": page.etag,
+        "Vary": "Accept, Authorization",
+        "X-PyPI-Last-Serial": str(page.serial),
+        "Cache-Control": _cache_control(project, "max-age=0, must-revalidate"),
+    }
+    if _etag_matches(request.headers.get("if-none-match"), page.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(
+        page.body, media_type=page.page_format.content_type, headers=headers
+    )
+
+
+def _cache_control(project: Project, policy: str) -> str:
+    scope = "public" if project.visibility is Visibility.PUBLIC else "private"
+    return f"{scope}, {policy}"
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    candidates = {value.strip().removeprefix("W/") for value in header.split(",")}
+    return "*" in candidates or etag in candidates
+
+
+def _not_acceptable() -> Response:
+    return Response(
+        "None of the formats in the Accept header is served: ask for "
+        "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html "
+        "or text/html.\n",
+        status_code=406,
+        media_type="text/plain",
+        headers={"Vary": "Accept"},
+    )
+
+
+def _root(request: Request, project_ref: str) -> Response:
+    registry = registry_of(request)
+    project = _readable_project(registry, request, project_ref)
+    page_format = choose_format(request.headers.get("accept"))
+    if page_format is None:
+        return _not_acceptable()
+    with registry.session() as session:
+        page = pages.root_page(registry.pages, session, project, page_format)
+    return _page_response(request, page, project)
+
+
+def _package(request: Request, project_ref: str, name: str) -> Response:
+    registry = registry_of(request)
+    project = _readable_project(registry, request, project_ref)
+    try:
+        normalized = normalize_name(name)
+    except Exception:
+        raise NotFound(f"Package {name!r} not found.") from None
+    if normalized != name:
+        target = request.url.path.rstrip("/").rsplit("/", 1)[0] + f"/{normalized}/"
+        if request.url.query:
+            target += f"?{request.url.query}"
+        return RedirectResponse(target, status_code=301)
+    page_format = choose_format(request.headers.get("accept"))
+    if page_format is None:
+        return _not_acceptable()
+    with registry.session() as session:
+        page = pages.package_page(
+            registry.pages, session, project, normalized, page_format
+        )
+    return _page_response(request, page, project)
+
+
+def _download(
+    request: Request, project_ref: str, sha256: str, filename: str
+) -> Response:
+    registry = registry_of(request)
+    project = _readable_project(registry, request, project_ref)
+    with registry.session() as session:
+        download = files.find_download(
+            session, registry.blobs, [project.id], sha256, filename
+        )
+    suffix = next((s for s in MEDIA_TYPES if filename.endswith(s)), "")
+    return FileResponse(
+        download.blob.path,
+        media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"),
+        headers={
+            "ETag": f'"{download.sha256}"',
+            "Cache-Control": _cache_control(project, "max-age=31536000, immutable"),
+        },
+        content_disposition_type="attachment",
+        filename=download.filename,
+    )
+
+
+def _json(
+    request: Request, project_ref: str, name: str, version: str | None
+) -> Response:
+    registry = registry_of(request)
+    project = _readable_project(registry, request, project_ref)
+    files_url = str(request.url_for("files_root", project_ref=project_ref))
+    if project_ref == DEFAULT and not request.url.path.startswith("/api/"):
+        files_url = str(request.url_for("default_files_root"))
+    with registry.session() as session:
+        document = json_api.package_json(
+            session, registry.blobs, project.id, name, files_url, version
+        )
+    return Response(orjson.dumps(document), media_type="application/json")
+
+
+# Each handler runs in a worker thread: the database calls are blocking.
+@router.get(PROJECT + "/simple/")
+@router.get(PROJECT + "/simple", include_in_schema=False)
+def project_root(request: Request, project_ref: str) -> Response:
+    return _root(request, project_ref)
+
+
+@router.get("/simple/")
+@router.get("/simple")
+def default_root(request: Request) -> Response:
+    return _root(request, DEFAULT)
+
+
+@router.get(PROJECT + "/simple/{name}/")
+@router.get(PROJECT + "/simple/{name}")
+def project_package(request: Request, project_ref: str, name: str) -> Response:
+    return _package(request, project_ref, name)
+
+
+@router.get("/simple/{name}/")
+@router.get("/simple/{name}")
+def default_package(request: Request, name: str) -> Response:
+    return _package(request, DEFAULT, name)
+
+
+@router.api_route(PROJECT + "/files/{sha256}/{filename}", methods=["GET", "HEAD"])
+def project_file(
+    request: Request, project_ref: str, sha256: str, filename: str
+) -> Response:
+    return _download(request, project_ref, sha256, filename)
+
+
+@router.api_route("/files/{sha256}/{filename}", methods=["GET", "HEAD"])
+def default_file(request: Request, sha256: str, filename: str) -> Response:
+    return _download(request, DEFAULT, sha256, filename)
+
+
+@router.get(PROJECT + "/files/", name="files_root")
+def files_root(project_ref: str) -> Response:
+    raise NotFound("Not found.")
+
+
+@router.get("/files/", name="default_files_root")
+def default_files_root() -> Response:
+    raise NotFound("Not found.")
+
+
+@router.get(PROJECT + "/pypi/{name}/json")
+def project_json(request: Request, project_ref: str, name: str) -> Response:
+    return _json(request, project_ref, name, None)
+
+
+@router.get(PROJECT + "/pypi/{name}/{version}/json")
+def project_version_json(
+    request: Request, project_ref: str, name: str, version: str
+) -> Response:
+    return _json(request, project_ref, name, version)
+
+
+@router.get("/pypi/{name}/json")
+def default_json(request: Request, name: str) -> Response:
+    return _json(request, DEFAULT, name, None)
+
+
+@router.get("/pypi/{name}/{version}/json")
+def default_version_json(request: Request, name: str, version: str) -> Response:
+    return _json(request, DEFAULT, name, version)

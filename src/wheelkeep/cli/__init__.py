@@ -1,0 +1,1 @@
+"""The ``wheelkeep`` command: serve the registry and manage it."""

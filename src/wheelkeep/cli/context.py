@@ -1,0 +1,19 @@
+"""Opening the registry the command line points at."""
+
+from typing import Any
+
+from wheelkeep.config import Settings
+from wheelkeep.services.bootstrap import bootstrap
+from wheelkeep.services.registry import Registry, open_registry
+
+OVERRIDES: dict[str, Any] = {}
+
+
+def settings() -> Settings:
+    return Settings(**OVERRIDES)
+
+
+def open_bootstrapped() -> Registry:
+    registry = open_registry(settings())
+    bootstrap(registry)
+    return registry

@@ -1,0 +1,27 @@
+"""Printing results for people (tables) or for scripts (``--json``)."""
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def emit(data: Any, *, as_json: bool, text: str | None = None) -> None:
+    if as_json:
+        print(json.dumps(data, indent=2, default=str))
+    elif text is not None:
+        console.print(text)
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str) -> None:
+    view = Table(title=title)
+    for column in columns:
+        view.add_column(column)
+    for row in rows:
+        view.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    console.print(view)

@@ -1,0 +1,79 @@
+"""Settings, read once from ``WHEELKEEP_*`` environment variables or a TOML file.
+
+The settings object is created by the entry point and passed explicitly to
+everything that needs it; nothing reads the environment anywhere else.
+"""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+GIB = 1024**3
+
+
+class Settings(BaseSettings):
+    """Every setting of a wheelkeep installation."""
+
+    model_config = SettingsConfigDict(env_prefix="WHEELKEEP_", extra="forbid")
+
+    data_dir: Path = Field(
+        default=Path("wheelkeep-data"),
+        description="Folder holding the SQLite database and the blob store.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; defaults to SQLite in the data folder.",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8080
+    max_upload_bytes: int = Field(
+        default=5 * GIB, description="Largest accepted upload body (answered 413)."
+    )
+    max_form_field_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        description="Largest accepted non-file form field (long descriptions).",
+    )
+    serial_cache_seconds: float = Field(
+        default=0.5,
+        description=(
+            "How long a replica trusts a project's serial before re-reading it; "
+            "changes made by other processes show up within this time."
+        ),
+    )
+    log_level: str = "INFO"
+    config_file: Path | None = Field(
+        default=None, description="Optional TOML file with the same settings."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'wheelkeep.sqlite3').resolve()}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlFromEnvironment(settings_cls))
+
+
+class _TomlFromEnvironment(TomlConfigSettingsSource):
+    """Reads the TOML file named by ``WHEELKEEP_CONFIG_FILE``, if any."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        import os
+
+        path = os.environ.get("WHEELKEEP_CONFIG_FILE")
+        super().__init__(settings_cls, toml_file=Path(path) if path else None)

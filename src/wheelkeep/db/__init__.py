@@ -1,0 +1,1 @@
+"""The database: tables, the engine, and queries; SQLite by default."""

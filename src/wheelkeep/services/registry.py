@@ -1,0 +1,48 @@
+"""The parts a running registry is made of, created once and passed explicitly."""
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from wheelkeep.config import Settings
+from wheelkeep.db.engine import make_engine, make_session_factory, migrate
+from wheelkeep.services.pages import PageCache
+from wheelkeep.storage.base import BlobStore
+from wheelkeep.storage.filesystem import FilesystemBlobStore
+
+
+@dataclass
+class Registry:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+    pages: PageCache = field(default_factory=PageCache)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+
+def open_registry(settings: Settings) -> Registry:
+    """Open (creating and migrating if needed) the registry the settings describe."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    migrate(engine)
+    return Registry(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        blobs=FilesystemBlobStore(settings.data_dir),
+        pages=PageCache(serial_ttl=settings.serial_cache_seconds),
+    )

@@ -1,0 +1,136 @@
+"""Yanking, unyanking and deleting releases and files.
+
+Deleting a file keeps a tombstone of its filename, so the name can never be
+reused with other bytes. Blobs no longer referenced are removed in the same
+unit of work.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from packaging.version import InvalidVersion
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from wheelkeep.db.models import File, FileTombstone, Package, Project, Release
+from wheelkeep.domain.access import Principal
+from wheelkeep.domain.errors import NotFound
+from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
+from wheelkeep.services import audit
+from wheelkeep.services.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReleaseRef:
+    project_id: int
+    package: str
+    version: str
+
+
+def _bump_serial(session: Session, project_id: int) -> int:
+    return session.execute(
+        update(Project)
+        .where(Project.id == project_id)
+        .values(serial=Project.serial + 1)
+        .returning(Project.serial)
+    ).scalar_one()
+
+
+def _find_release(session: Session, ref: ReleaseRef) -> Release:
+    name = normalize_name(ref.package)
+    try:
+        canonical = canonical_version(parse_version(ref.version))
+    except InvalidVersion:
+        raise NotFound(f"No release {ref.package} {ref.version}.") from None
+    release = session.scalar(
+        select(Release)
+        .join(Package, Release.package_id == Package.id)
+        .where(
+            Package.project_id == ref.project_id,
+            Package.name == name,
+            Release.canonical_version == canonical,
+        )
+    )
+    if release is None:
+        raise NotFound(f"No release {ref.package} {ref.version} in this project.")
+    return release
+
+
+def set_yanked(
+    registry: Registry,
+    principal: Principal,
+    ref: ReleaseRef,
+    *,
+    yanked: bool,
+    reason: str | None = None,
+) -> None:
+    """Yank (PEP 592) or unyank every file of a release."""
+    with registry.transaction() as session:
+        _bump_serial(session, ref.project_id)
+        release = _find_release(session, ref)
+        release.yanked = yanked
+        release.yanked_reason = reason if yanked else None
+        audit.record(
+            session,
+            action="release.yank" if yanked else "release.unyank",
+            principal=principal,
+            project_id=ref.project_id,
+            target=f"{release.package.name}=={release.version}",
+            reason=reason,
+        )
+    registry.pages.invalidate(ref.project_id)
+
+
+def delete_files(
+    registry: Registry,
+    principal: Principal,
+    ref: ReleaseRef,
+    filename: str | None = None,
+) -> list[str]:
+    """Delete one file of a release, or all of them; return the deleted names."""
+    orphans: set[str] = set()
+    with registry.transaction() as session:
+        _bump_serial(session, ref.project_id)
+        release = _find_release(session, ref)
+        files = [f for f in release.files if filename in (None, f.filename)]
+        if not files:
+            raise NotFound(f"No file {filename!r} in {ref.package} {ref.version}.")
+        for file in files:
+            session.add(
+                FileTombstone(
+                    project_id=ref.project_id,
+                    filename=file.filename,
+                    sha256=file.sha256,
+                )
+            )
+            session.delete(file)
+            orphans.update(d for d in (file.sha256, file.metadata_sha256) if d)
+        session.flush()
+        if not session.scalar(select(File.id).where(File.release_id == release.id)):
+            session.execute(delete(Release).where(Release.id == release.id))
+        audit.record(
+            session,
+            action="file.delete",
+            principal=principal,
+            project_id=ref.project_id,
+            target=f"{ref.package}=={ref.version}",
+            files=[file.filename for file in files],
+        )
+        # Still inside the write transaction: no upload can start referring to
+        # these blobs between the check and the removal.
+        for digest in orphans:
+            if not _referenced(session, digest):
+                registry.blobs.delete(digest)
+    registry.pages.invalidate(ref.project_id)
+    return [file.filename for file in files]
+
+
+def _referenced(session: Session, digest: str) -> bool:
+    found = session.scalar(
+        select(File.id)
+        .where((File.sha256 == digest) | (File.metadata_sha256 == digest))
+        .limit(1)
+    )
+    return found is not None

@@ -1,0 +1,270 @@
+"""Publishing a file: validate everything, then store the blob and rows together.
+
+The request body has already been streamed into a pending blob by the caller.
+Steps: check the form; check the filename; check the digests; read and check
+the file's own metadata; refuse a taken filename; keep the blob; record the
+package, release and file in one transaction. Whatever fails, no row and no
+blob of this upload is left behind.
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from packaging.metadata import Metadata
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from wheelkeep.db.models import (
+    File,
+    FileTombstone,
+    Package,
+    PackageStatus,
+    Project,
+    Release,
+)
+from wheelkeep.domain.access import Principal
+from wheelkeep.domain.digests import check_sent_digests
+from wheelkeep.domain.distributions import (
+    DistributionFilename,
+    parse_filename,
+    read_core_metadata,
+)
+from wheelkeep.domain.errors import InvalidUpload
+from wheelkeep.domain.metadata import parse_core_metadata
+from wheelkeep.domain.names import canonical_version
+from wheelkeep.domain.uploads import (
+    UploadForm,
+    check_filename_matches_form,
+    check_form,
+    check_metadata_matches,
+    refuse_existing,
+)
+from wheelkeep.services import audit
+from wheelkeep.services.registry import Registry
+from wheelkeep.storage.base import PendingBlob
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Published:
+    filename: str
+    sha256: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class _Checked:
+    form: UploadForm
+    dist: DistributionFilename
+    metadata: Metadata
+    raw_metadata: bytes
+
+
+def publish(
+    registry: Registry,
+    principal: Principal,
+    project_id: int,
+    fields: Mapping[str, str],
+    filename: str,
+    pending: PendingBlob,
+    address: str | None = None,
+) -> Published:
+    """Validate a received upload and record it; the caller discards ``pending``."""
+    checked = _check(fields, filename, pending)
+    sha256 = pending.digests.sha256
+    with registry.session() as session:
+        existing = _existing_upload(session, project_id, checked.dist.filename, sha256)
+    if existing is not None:
+        return existing
+
+    created_blob = registry.blobs.keep(pending)
+    metadata_sha256, created_metadata = registry.blobs.put_bytes(checked.raw_metadata)
+    try:
+        with registry.transaction() as session:
+            serial = _lock_project(session, project_id)
+            existing = _existing_upload(
+                session, project_id, checked.dist.filename, sha256
+            )
+            if existing is not None:
+                return existing
+            _record(session, project_id, checked, pending, metadata_sha256, principal)
+            _ensure_blob(registry, pending)
+            audit.record(
+                session,
+                action="file.upload",
+                principal=principal,
+                project_id=project_id,
+                target=checked.dist.filename,
+                address=address,
+                sha256=sha256,
+                serial=serial,
+            )
+    except BaseException:
+        _forget_blob(registry, sha256, created_blob)
+        _forget_blob(registry, metadata_sha256, created_metadata)
+        raise
+    registry.pages.invalidate(project_id)
+    log.info(
+        "file.uploaded project_id=%s filename=%s sha256=%s size=%s actor=%s",
+        project_id,
+        checked.dist.filename,
+        sha256,
+        pending.digests.size,
+        principal.actor,
+    )
+    return Published(checked.dist.filename, sha256, created=True)
+
+
+def _check(fields: Mapping[str, str], filename: str, pending: PendingBlob) -> _Checked:
+    form = check_form(fields)
+    dist = parse_filename(filename)
+    check_filename_matches_form(form, dist)
+    if pending.digests.size == 0:
+        raise InvalidUpload(f"The file {filename!r} is empty.")
+    check_sent_digests(pending.digests, form.sent_digests)
+    raw = read_core_metadata(pending.path, dist)
+    metadata = parse_core_metadata(raw, dist.filename)
+    check_metadata_matches(metadata, dist)
+    return _Checked(form, dist, metadata, raw)
+
+
+def _existing_upload(
+    session: Session, project_id: int, filename: str, sha256: str
+) -> Published | None:
+    """A no-op result for a retried identical upload; an error for other bytes."""
+    stored = session.scalar(
+        select(File.sha256).where(
+            File.project_id == project_id, File.filename == filename
+        )
+    )
+    if stored is not None:
+        if stored == sha256:
+            return Published(filename, sha256, created=False)
+        raise refuse_existing(filename, deleted=False)
+    deleted = session.scalar(
+        select(FileTombstone.id).where(
+            FileTombstone.project_id == project_id, FileTombstone.filename == filename
+        )
+    )
+    if deleted is not None:
+        raise refuse_existing(filename, deleted=True)
+    return None
+
+
+def _lock_project(session: Session, project_id: int) -> int:
+    """Bump the project's serial first, which takes the write lock at once."""
+    return session.execute(
+        update(Project)
+        .where(Project.id == project_id)
+        .values(serial=Project.serial + 1)
+        .returning(Project.serial)
+    ).scalar_one()
+
+
+def _record(
+    session: Session,
+    project_id: int,
+    checked: _Checked,
+    pending: PendingBlob,
+    metadata_sha256: str,
+    principal: Principal,
+) -> None:
+    package = _package(session, project_id, checked)
+    release = _release(session, package, checked)
+    digests = pending.digests
+    session.add(
+        File(
+            project_id=project_id,
+            release_id=release.id,
+            filename=checked.dist.filename,
+            kind=checked.dist.kind,
+            python_version=checked.form.pyversion or "source",
+            size=digests.size,
+            sha256=digests.sha256,
+            md5=digests.hexdigest("md5"),
+            blake2_256=digests.hexdigest("blake2_256"),
+            requires_python=(
+                str(checked.metadata.requires_python)
+                if checked.metadata.requires_python
+                else None
+            ),
+            metadata_sha256=metadata_sha256,
+            uploaded_by_token_id=principal.token_id,
+        )
+    )
+    try:
+        session.flush()
+    except IntegrityError:
+        raise refuse_existing(checked.dist.filename, deleted=False) from None
+
+
+def _package(session: Session, project_id: int, checked: _Checked) -> Package:
+    name = checked.dist.name
+    package = session.scalar(
+        select(Package).where(Package.project_id == project_id, Package.name == name)
+    )
+    if package is None:
+        package = Package(
+            project_id=project_id,
+            name=name,
+            display_name=checked.metadata.name,
+            status=PackageStatus.ACTIVE,
+        )
+        session.add(package)
+        session.flush()
+    elif package.status in (PackageStatus.ARCHIVED, PackageStatus.QUARANTINED):
+        raise InvalidUpload(
+            f"Package {package.display_name!r} is {package.status.value}: it takes no "
+            "new uploads."
+        )
+    return package
+
+
+def _release(session: Session, package: Package, checked: _Checked) -> Release:
+    version = checked.dist.version
+    canonical = canonical_version(version)
+    release = session.scalar(
+        select(Release).where(
+            Release.package_id == package.id, Release.canonical_version == canonical
+        )
+    )
+    if release is None:
+        release = Release(
+            package_id=package.id,
+            version=str(version),
+            canonical_version=canonical,
+            summary=checked.metadata.summary,
+        )
+        session.add(release)
+        session.flush()
+    return release
+
+
+def _ensure_blob(registry: Registry, pending: PendingBlob) -> None:
+    """Put the blob back if a concurrent failed upload removed it meanwhile.
+
+    Runs while this transaction holds the write lock, and blobs are removed
+    only under that lock, so after this the blob stays until the commit.
+    """
+    if registry.blobs.locate(pending.digests.sha256) is None:
+        registry.blobs.keep(pending)
+
+
+def _forget_blob(registry: Registry, sha256: str, created: bool) -> None:
+    """Remove a blob this upload created, unless a stored file refers to it."""
+    if not created:
+        return
+    with registry.transaction() as session:
+        # Taking the write lock first makes the check and the removal atomic
+        # with respect to other uploads' commits.
+        session.execute(update(Project).where(Project.id == -1).values(serial=0))
+        referenced = session.scalar(
+            select(File.id)
+            .where((File.sha256 == sha256) | (File.metadata_sha256 == sha256))
+            .limit(1)
+        )
+        if referenced is None:
+            registry.blobs.delete(sha256)

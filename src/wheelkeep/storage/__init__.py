@@ -1,0 +1,1 @@
+"""Blob stores: the bytes of files, addressed by their sha256."""
