@@ -5,6 +5,7 @@ Bodies are plain text saying what is wrong: twine, uv and pip print them.
 
 import logging
 
+from fastapi.exceptions import RequestValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
@@ -74,3 +75,19 @@ def _headers(error: RegistryError, status: int) -> dict[str, str] | None:
     if isinstance(error, TooManyAttempts):
         return {"Retry-After": str(error.retry_after)}
     return None
+
+
+async def validation_error_handler(request: Request, error: Exception) -> Response:
+    """FastAPI's 422, without echoing the input: it may hold a password."""
+    assert isinstance(error, RequestValidationError)
+    details = [
+        {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
+        for item in error.errors()
+    ]
+    log.info(
+        "request.invalid method=%s path=%s errors=%s",
+        request.method,
+        request.url.path,
+        len(details),
+    )
+    return JSONResponse({"detail": details}, status_code=422)

@@ -38,6 +38,7 @@ from wheelkeep.domain.access import (
 )
 from wheelkeep.domain.errors import Forbidden, NotFound, Unauthenticated
 from wheelkeep.services import audit
+from wheelkeep.services.groups import GroupView, find_group, group_visible, view_group
 from wheelkeep.services.projects import find_project
 from wheelkeep.services.registry import Registry
 from wheelkeep.services.tokens import digests_match, is_expired, secret_digest
@@ -278,3 +279,29 @@ def check_on_project(
         authorize(principal, project, permission)
     except Unauthenticated:
         raise NotFound("Project not found.") from None
+
+
+def open_group(
+    registry: Registry, credentials: Credentials, address: str | None, group_ref: str
+) -> tuple[Principal, GroupView]:
+    """Authenticate the request and find what it may read beneath a group."""
+    principal, rejected = identify(registry, credentials, address)
+    with registry.session() as session:
+        group = _find_group_or_none(session, group_ref)
+        view = view_group(session, principal, group) if group else None
+    if rejected is not None and (
+        group is None or group.visibility is not Visibility.PUBLIC
+    ):
+        raise rejected
+    if view is None or not group_visible(principal, view):
+        if principal.is_anonymous:
+            raise Unauthenticated("Authentication required: send a token as password.")
+        raise NotFound("Group not found.")
+    return principal, view
+
+
+def _find_group_or_none(session: Session, group_ref: str) -> Group | None:
+    try:
+        return find_group(session, group_ref)
+    except NotFound:
+        return None
