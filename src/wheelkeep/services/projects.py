@@ -94,7 +94,7 @@ def create_project(
     group_path = parent_of(path)
     group = None
     if group_path is not None:
-        group = _enclosing_group(session, group_path, create_groups)
+        group = _enclosing_group(session, principal, group_path, create_groups)
     _check_may_create_in(principal, group_path)
     project = Project(
         group_id=group.id if group else None,
@@ -122,7 +122,9 @@ def create_project(
     return project
 
 
-def _enclosing_group(session: Session, group_path: str, create: bool) -> Group:
+def _enclosing_group(
+    session: Session, principal: Principal, group_path: str, create: bool
+) -> Group:
     group = session.scalar(select(Group).where(Group.path == group_path))
     if group is not None:
         return group
@@ -139,6 +141,13 @@ def _enclosing_group(session: Session, group_path: str, create: bool) -> Group:
             )
             session.add(found)
             session.flush()
+            audit.record(
+                session,
+                action="group.create",
+                principal=principal,
+                target=path,
+                visibility=found.visibility.value,
+            )
         parent = found
     assert parent is not None
     return parent
