@@ -46,6 +46,19 @@ class Settings(BaseSettings):
             "changes made by other processes show up within this time."
         ),
     )
+    auth_failure_limit: int = Field(
+        default=10,
+        ge=1,
+        description="Failed authentications from one address before it is refused.",
+    )
+    auth_failure_window_seconds: float = Field(
+        default=60.0, gt=0, description="The time span those failures are counted in."
+    )
+    auth_block_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How long a refused address gets 429 when it sends credentials.",
+    )
     log_level: str = "INFO"
     config_file: Path | None = Field(
         default=None, description="Optional TOML file with the same settings."

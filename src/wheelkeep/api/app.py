@@ -3,10 +3,11 @@
 import logging
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from wheelkeep import __version__
-from wheelkeep.api import health, simple, upload
-from wheelkeep.api.errors import registry_error_handler
+from wheelkeep.api import group_index, health, management, simple, upload
+from wheelkeep.api.errors import registry_error_handler, validation_error_handler
 from wheelkeep.api.paths import EncodedIdMiddleware
 from wheelkeep.domain.errors import RegistryError
 from wheelkeep.services.registry import Registry
@@ -25,8 +26,11 @@ def create_app(registry: Registry) -> FastAPI:
     )
     app.state.registry = registry
     app.add_exception_handler(RegistryError, registry_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_middleware(EncodedIdMiddleware)
     app.include_router(health.router)
     app.include_router(upload.router)
     app.include_router(simple.router)
+    app.include_router(group_index.router)
+    app.include_router(management.router)
     return app

@@ -10,32 +10,43 @@ import binascii
 
 from starlette.requests import HTTPConnection
 
+from wheelkeep.domain.access import JOB_TOKEN_USERNAME
 from wheelkeep.domain.errors import Unauthenticated
+from wheelkeep.services.access import NO_CREDENTIALS, Credentials
 
-_SECRET_HEADERS = ("private-token", "job-token", "deploy-token")
+# Header name, and the user name it implies: a ``Job-Token`` is a job token.
+_SECRET_HEADERS = (
+    ("private-token", None),
+    ("job-token", JOB_TOKEN_USERNAME),
+    ("deploy-token", None),
+)
 
 
-def presented_secret(connection: HTTPConnection) -> str | None:
+def presented_credentials(connection: HTTPConnection) -> Credentials:
     header = connection.headers.get("authorization")
     if header:
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "basic":
-            return _basic_password(value.strip())
+            return _basic(value.strip())
         if scheme.lower() == "bearer":
-            return value.strip() or None
+            return Credentials(secret=value.strip() or None)
         raise Unauthenticated("Unsupported Authorization scheme: use Basic or Bearer.")
-    for name in _SECRET_HEADERS:
+    for name, username in _SECRET_HEADERS:
         if secret := connection.headers.get(name):
-            return secret.strip()
-    return None
+            return Credentials(secret=secret.strip(), username=username)
+    return NO_CREDENTIALS
 
 
-def _basic_password(encoded: str) -> str | None:
+def presented_secret(connection: HTTPConnection) -> str | None:
+    return presented_credentials(connection).secret
+
+
+def _basic(encoded: str) -> Credentials:
     try:
         decoded = base64.b64decode(encoded, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
         raise Unauthenticated("Malformed Basic credentials.") from None
-    _, separator, password = decoded.partition(":")
+    username, separator, password = decoded.partition(":")
     if not separator:
         raise Unauthenticated("Malformed Basic credentials: no password.")
-    return password or None
+    return Credentials(secret=password or None, username=username or None)

@@ -10,16 +10,16 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from wheelkeep.api.credentials import presented_secret
-from wheelkeep.api.dependencies import registry_of
+from wheelkeep.api.credentials import presented_credentials
+from wheelkeep.api.dependencies import client_address, registry_of
 from wheelkeep.db.models import Project, Visibility
 from wheelkeep.domain.access import Permission
 from wheelkeep.domain.errors import NotFound
 from wheelkeep.domain.names import normalize_name
 from wheelkeep.domain.negotiation import choose_format
 from wheelkeep.services import files, json_api, pages
-from wheelkeep.services.access import authenticate, authorize
-from wheelkeep.services.projects import DEFAULT_PROJECT_ID, find_project
+from wheelkeep.services.access import open_project
+from wheelkeep.services.projects import DEFAULT_PROJECT_ID
 from wheelkeep.services.registry import Registry
 
 router = APIRouter(include_in_schema=False)
@@ -37,11 +37,14 @@ MEDIA_TYPES = {
 def _readable_project(
     registry: Registry, request: Request, project_ref: str
 ) -> Project:
-    with registry.session() as session:
-        principal = authenticate(session, presented_secret(request))
-        project = find_project(session, project_ref)
-        authorize(principal, project, Permission.READ)
-        return project
+    _, project = open_project(
+        registry,
+        presented_credentials(request),
+        client_address(request),
+        project_ref,
+        Permission.READ,
+    )
+    return project
 
 
 def _page_response(request: Request, page: pages.Page, project: Project) -> Response:

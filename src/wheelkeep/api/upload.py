@@ -7,13 +7,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from wheelkeep.api.credentials import presented_secret
+from wheelkeep.api.credentials import presented_credentials
 from wheelkeep.api.dependencies import client_address, registry_of
 from wheelkeep.api.upload_form import read_upload_form
 from wheelkeep.domain.access import Permission, Principal
 from wheelkeep.domain.errors import RegistryError
-from wheelkeep.services.access import authenticate, authorize
-from wheelkeep.services.projects import DEFAULT_PROJECT_ID, find_project
+from wheelkeep.services.access import open_project
+from wheelkeep.services.projects import DEFAULT_PROJECT_ID
 from wheelkeep.services.registry import Registry
 from wheelkeep.services.uploads import publish
 
@@ -25,11 +25,14 @@ router = APIRouter(include_in_schema=False)
 def _writable_project(
     registry: Registry, request: Request, project_ref: str
 ) -> tuple[Principal, int]:
-    with registry.session() as session:
-        principal = authenticate(session, presented_secret(request))
-        project = find_project(session, project_ref)
-        authorize(principal, project, Permission.WRITE)
-        return principal, project.id
+    principal, project = open_project(
+        registry,
+        presented_credentials(request),
+        client_address(request),
+        project_ref,
+        Permission.WRITE,
+    )
+    return principal, project.id
 
 
 async def _upload(request: Request, project_ref: str) -> Response:

@@ -3,10 +3,14 @@
 from typing import Any
 
 from wheelkeep.config import Settings
+from wheelkeep.domain.access import ALL_SCOPES, Principal
 from wheelkeep.services.bootstrap import bootstrap
 from wheelkeep.services.registry import Registry, open_registry
 
 OVERRIDES: dict[str, Any] = {}
+
+# Commands act on the database directly, as the operator of the installation.
+OPERATOR = Principal(actor="cli", scopes=ALL_SCOPES, is_admin=True)
 
 
 def settings() -> Settings:

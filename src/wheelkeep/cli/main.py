@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from wheelkeep import __version__
-from wheelkeep.cli import context, packages, serve
+from wheelkeep.cli import audit, context, namespaces, packages, serve, tokens, users
 from wheelkeep.cli.output import errors
 from wheelkeep.domain.errors import RegistryError
 
@@ -25,6 +25,12 @@ app = typer.Typer(
 )
 app.command(name="serve")(serve.serve)
 app.add_typer(packages.app, name="package")
+app.add_typer(namespaces.groups, name="group")
+app.add_typer(namespaces.projects, name="project")
+app.add_typer(users.users, name="user")
+app.add_typer(users.members, name="member")
+app.add_typer(tokens.app, name="token")
+app.add_typer(audit.app, name="audit")
 
 
 def _version(value: bool) -> None:

@@ -6,7 +6,6 @@ import typer
 
 from wheelkeep.cli import context
 from wheelkeep.cli.output import emit
-from wheelkeep.domain.access import ALL_SCOPES, Principal
 from wheelkeep.services.projects import DEFAULT_PROJECT_ID, find_project
 from wheelkeep.services.releases import ReleaseRef, delete_files, set_yanked
 
@@ -16,9 +15,7 @@ ProjectOption = Annotated[
     str, typer.Option("--project", help="Project id or path.", show_default=True)
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
-# Commands act on the database directly, as the operator of the installation.
-OPERATOR = Principal(actor="cli", scopes=ALL_SCOPES, is_admin=True)
+OPERATOR = context.OPERATOR
 
 
 def _ref(project: str, package: str, version: str) -> ReleaseRef:

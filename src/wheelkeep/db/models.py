@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     Enum,
     ForeignKey,
@@ -25,7 +26,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from wheelkeep.domain.access import Role, TokenKind, Visibility
 from wheelkeep.domain.distributions import FileKind
+
+__all__ = ["Role", "TokenKind", "Visibility"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -63,12 +67,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Visibility(enum.StrEnum):
-    PRIVATE = "private"
-    INTERNAL = "internal"
-    PUBLIC = "public"
-
-
 class PackageStatus(enum.StrEnum):
     """PEP 792 project status markers."""
 
@@ -76,14 +74,6 @@ class PackageStatus(enum.StrEnum):
     ARCHIVED = "archived"
     QUARANTINED = "quarantined"
     DEPRECATED = "deprecated"
-
-
-class TokenKind(enum.StrEnum):
-    PERSONAL = "personal"
-    DEPLOY = "deploy"
-    PROJECT_ACCESS = "project_access"
-    GROUP_ACCESS = "group_access"
-    JOB = "job"
 
 
 def _enum(kind: type[enum.StrEnum], name: str) -> Enum:
@@ -141,9 +131,36 @@ class Token(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    # The Basic user name that names this token (deploy tokens, bots, jobs).
+    username: Mapped[str | None] = mapped_column(String(255))
+    # The kind prefix and a few characters: enough to tell tokens apart in a
+    # list or match a leaked secret to its row, far too few to guess the rest.
+    prefix: Mapped[str | None] = mapped_column(String(16))
+    # The role of a project or group access token's bot.
+    role: Mapped[Role | None] = mapped_column(_enum(Role, "role"))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Membership(Base):
+    """A user's role on a group (and everything beneath it) or on one project."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "group_id"),
+        UniqueConstraint("user_id", "project_id"),
+        CheckConstraint(
+            "(group_id IS NULL) <> (project_id IS NULL)", name="one_target"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -6,11 +6,13 @@ status code and a plain-text reason, the CLI to an exit code and a message.
     RegistryError
     ├── InvalidUpload         the upload breaks a rule (400)
     │   └── FileAlreadyExists a filename is taken by other bytes, or was deleted
+    ├── InvalidRequest        a management request breaks a rule (400)
     ├── UploadTooLarge        the body is over the configured limit (413)
     ├── NotFound              nothing there, or nothing the caller may see (404)
     ├── Conflict              the request contradicts the stored state (409)
     ├── Unauthenticated       no or bad credentials (401)
-    └── Forbidden             credentials valid but not enough (403)
+    ├── Forbidden             credentials valid but not enough (403)
+    └── TooManyAttempts       too many failed authentications from one address (429)
 """
 
 
@@ -34,6 +36,10 @@ class FileAlreadyExists(InvalidUpload):
     """
 
 
+class InvalidRequest(RegistryError):
+    """A management request names something invalid (a path, a scope, a date)."""
+
+
 class UploadTooLarge(RegistryError):
     """The request body is larger than the configured limit."""
 
@@ -52,3 +58,11 @@ class Unauthenticated(RegistryError):
 
 class Forbidden(RegistryError):
     """Credentials are valid but do not grant what the request needs."""
+
+
+class TooManyAttempts(RegistryError):
+    """The caller's address failed to authenticate too often; it must wait."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -11,7 +11,7 @@ from wheelkeep.db.models import Project, Token, TokenKind, User, Visibility
 from wheelkeep.domain.access import ALL_SCOPES
 from wheelkeep.services.projects import DEFAULT_PROJECT_ID, DEFAULT_PROJECT_PATH
 from wheelkeep.services.registry import Registry
-from wheelkeep.services.tokens import mint_secret, secret_digest
+from wheelkeep.services.tokens import mint_secret, secret_digest, shown_prefix
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,8 @@ def bootstrap(registry: Registry) -> BootstrapResult:
                 kind=TokenKind.PERSONAL,
                 name="initial admin token",
                 secret_sha256=secret_digest(secret),
+                prefix=shown_prefix(TokenKind.PERSONAL, secret),
+                username=admin.username,
                 scopes=sorted(ALL_SCOPES),
                 user_id=admin.id,
             )

@@ -11,6 +11,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from packaging.version import Version
@@ -31,6 +32,10 @@ from wheelkeep.services.projects import current_serial
 
 MAX_CACHED_PAGES = 20_000
 
+# (project id, package name or None for the root, format) for a project's
+# pages; group pages add the member projects and their serials.
+PageKey = tuple[Hashable, ...]
+
 
 @dataclass(frozen=True)
 class Page:
@@ -40,7 +45,7 @@ class Page:
     page_format: PageFormat
 
 
-def _etag(body: bytes) -> str:
+def page_etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
@@ -50,9 +55,7 @@ class PageCache:
     def __init__(self, serial_ttl: float = 0.5) -> None:
         self._serial_ttl = serial_ttl
         self._serials: dict[int, tuple[float, int]] = {}
-        self._pages: OrderedDict[tuple[int, str | None, PageFormat], Page] = (
-            OrderedDict()
-        )
+        self._pages: OrderedDict[PageKey, Page] = OrderedDict()
         self._lock = threading.Lock()
 
     def serial(self, session: Session, project_id: int) -> int:
@@ -67,7 +70,7 @@ class PageCache:
     def invalidate(self, project_id: int) -> None:
         self._serials.pop(project_id, None)
 
-    def get(self, key: tuple[int, str | None, PageFormat], serial: int) -> Page | None:
+    def get(self, key: PageKey, serial: int) -> Page | None:
         with self._lock:
             page = self._pages.get(key)
             if page is None or page.serial != serial:
@@ -75,7 +78,7 @@ class PageCache:
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple[int, str | None, PageFormat], page: Page) -> None:
+    def put(self, key: PageKey, page: Page) -> None:
         with self._lock:
             self._pages[key] = page
             self._pages.move_to_end(key)
@@ -96,7 +99,7 @@ def package_page(
     page = cache.get(key, serial)
     if page is None:
         body = render_package(load_package_page(session, project.id, name), page_format)
-        page = Page(body, _etag(body), serial, page_format)
+        page = Page(body, page_etag(body), serial, page_format)
         cache.put(key, page)
     return page
 
@@ -109,7 +112,7 @@ def root_page(
     page = cache.get(key, serial)
     if page is None:
         body = render_root(load_package_names(session, project.id), page_format)
-        page = Page(body, _etag(body), serial, page_format)
+        page = Page(body, page_etag(body), serial, page_format)
         cache.put(key, page)
     return page
 

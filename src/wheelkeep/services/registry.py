@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from wheelkeep.config import Settings
 from wheelkeep.db.engine import make_engine, make_session_factory, migrate
 from wheelkeep.services.pages import PageCache
+from wheelkeep.services.throttle import FailureThrottle
 from wheelkeep.storage.base import BlobStore
 from wheelkeep.storage.filesystem import FilesystemBlobStore
 
@@ -21,6 +22,7 @@ class Registry:
     sessions: sessionmaker[Session]
     blobs: BlobStore
     pages: PageCache = field(default_factory=PageCache)
+    throttle: FailureThrottle = field(default_factory=FailureThrottle)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -45,4 +47,9 @@ def open_registry(settings: Settings) -> Registry:
         sessions=make_session_factory(engine),
         blobs=FilesystemBlobStore(settings.data_dir),
         pages=PageCache(serial_ttl=settings.serial_cache_seconds),
+        throttle=FailureThrottle(
+            limit=settings.auth_failure_limit,
+            window=settings.auth_failure_window_seconds,
+            block=settings.auth_block_seconds,
+        ),
     )

@@ -88,6 +88,7 @@ def delete_files(
     principal: Principal,
     ref: ReleaseRef,
     filename: str | None = None,
+    address: str | None = None,
 ) -> list[str]:
     """Delete one file of a release, or all of them; return the deleted names."""
     orphans: set[str] = set()
@@ -116,6 +117,7 @@ def delete_files(
             principal=principal,
             project_id=ref.project_id,
             target=f"{ref.package}=={ref.version}",
+            address=address,
             files=[file.filename for file in files],
         )
         # Still inside the write transaction: no upload can start referring to
