@@ -5,7 +5,7 @@ import logging
 from fastapi import FastAPI
 
 from wheelkeep import __version__
-from wheelkeep.api import health, simple, upload
+from wheelkeep.api import health, platform, promotion, simple, snapshots, upload
 from wheelkeep.api.errors import registry_error_handler
 from wheelkeep.api.paths import EncodedIdMiddleware
 from wheelkeep.domain.errors import RegistryError
@@ -29,4 +29,7 @@ def create_app(registry: Registry) -> FastAPI:
     app.include_router(health.router)
     app.include_router(upload.router)
     app.include_router(simple.router)
+    app.include_router(snapshots.router)
+    app.include_router(platform.router)
+    app.include_router(promotion.router)
     return app

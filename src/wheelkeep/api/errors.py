@@ -12,6 +12,7 @@ from wheelkeep.domain.errors import (
     Conflict,
     FileAlreadyExists,
     Forbidden,
+    InvalidRequest,
     InvalidUpload,
     NotFound,
     RegistryError,
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 STATUS_CODES: list[tuple[type[RegistryError], int]] = [
     (FileAlreadyExists, 400),
     (InvalidUpload, 400),
+    (InvalidRequest, 400),
     (UploadTooLarge, 413),
     (NotFound, 404),
     (Conflict, 409),

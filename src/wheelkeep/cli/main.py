@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from wheelkeep import __version__
-from wheelkeep.cli import context, packages, serve
+from wheelkeep.cli import context, packages, platform, promote, serve, snapshots
 from wheelkeep.cli.output import errors
 from wheelkeep.domain.errors import RegistryError
 
@@ -25,6 +25,11 @@ app = typer.Typer(
 )
 app.command(name="serve")(serve.serve)
 app.add_typer(packages.app, name="package")
+app.command(name="coverage")(platform.coverage)
+app.command(name="check")(platform.check)
+app.add_typer(platform.profiles_app, name="profile")
+app.add_typer(snapshots.app, name="snapshot")
+app.command(name="promote")(promote.promote)
 
 
 def _version(value: bool) -> None:

@@ -6,6 +6,7 @@ status code and a plain-text reason, the CLI to an exit code and a message.
     RegistryError
     ├── InvalidUpload         the upload breaks a rule (400)
     │   └── FileAlreadyExists a filename is taken by other bytes, or was deleted
+    ├── InvalidRequest        a request or input file is malformed (400)
     ├── UploadTooLarge        the body is over the configured limit (413)
     ├── NotFound              nothing there, or nothing the caller may see (404)
     ├── Conflict              the request contradicts the stored state (409)
@@ -32,6 +33,10 @@ class FileAlreadyExists(InvalidUpload):
     The message always contains ``File already exists``: twine's
     ``--skip-existing`` and uv's publish recognise the phrase.
     """
+
+
+class InvalidRequest(RegistryError):
+    """A request, a profile or a lock file handed in is malformed."""
 
 
 class UploadTooLarge(RegistryError):
