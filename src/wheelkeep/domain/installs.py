@@ -75,7 +75,10 @@ def _why_none(
             f"{wheel.requires_python}, not {python}"
         )
     if buildable:
-        return f"no compatible wheel; the sdist {buildable[0].filename} needs building"
+        return (
+            f"no compatible wheel; the sdist {buildable[0].filename} would need "
+            "building, and sdists are not counted"
+        )
     if sdists:
         return (
             f"no compatible wheel; the sdist {sdists[0].filename} requires Python "
