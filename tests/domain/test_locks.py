@@ -303,3 +303,24 @@ def test_requirements_notes() -> None:
 def test_invalid_requirement() -> None:
     with pytest.raises(InvalidRequest, match="line 2"):
         read_lock("requirements.txt", "ok==1.0\nnot a requirement!!\n")
+
+
+def test_files_without_sha256_are_noted() -> None:
+    text = f"""\
+lock-version = "1.0"
+created-by = "tests"
+
+[[packages]]
+name = "demo"
+version = "1.0"
+wheels = [{{ url = "{FILES}/demo-1.0-py3-none-any.whl", hashes = {{ sha512 = "ab" }} }}]
+"""
+    lock = read_lock("pylock.toml", text)
+
+    assert lock.notes == [
+        "demo: demo-1.0-py3-none-any.whl has no sha256 in the lock; its bytes are "
+        "not compared"
+    ]
+    assert lock.pins_for(JETSON)[0].files == (
+        LockedFile("demo-1.0-py3-none-any.whl", None),
+    )

@@ -62,7 +62,15 @@ def profiles(request: Request) -> Response:
         return _json([profile.as_dict() for profile in list_profiles(session)])
 
 
-@router.post(PROJECT + "/check")
+@router.post(
+    PROJECT + "/check",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def check(
     request: Request,
     project_ref: str,

@@ -188,7 +188,7 @@ def check(
     registry lacks, a hash that differs from what it serves, or a package
     with no file for a profile.
     """
-    text = file.read_text()
+    text = file.read_text(encoding="utf-8")
     with context.opened() as registry, registry.session() as session:
         project_id = find_project(session, project).id
         report = check_lock_text(

@@ -18,7 +18,7 @@ they are skipped, each with a note.
 
 import enum
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -134,6 +134,14 @@ def _filename_of(entry: Mapping[str, Any]) -> str | None:
     return unquote(PurePosixPath(urlsplit(location).path).name) or None
 
 
+def _unhashed_notes(name: str, files: Iterable[LockedFile]) -> list[str]:
+    return [
+        f"{name}: {file.filename} has no sha256 in the lock; its bytes are not compared"
+        for file in files
+        if file.sha256 is None
+    ]
+
+
 def _check_python(requires_python: str | None, profile: Profile) -> str | None:
     if not requires_python or profile.accepts_python(requires_python):
         return None
@@ -183,6 +191,8 @@ class UvLock:
         for package in self.packages:
             if package.is_local or package.source_kind != "registry":
                 self.notes.append(_uv_skip_note(package))
+            else:
+                self.notes.extend(_unhashed_notes(package.name, package.files))
 
     def _find_roots(self, members: set[NormalizedName]) -> list[int]:
         if members:
@@ -322,6 +332,8 @@ class PylockFile:
                 self.notes.append(
                     f"{package.name}: no version in the lock; not checked"
                 )
+            else:
+                self.notes.extend(_unhashed_notes(package.name, _pylock_files(package)))
 
     def python_supported(self, profile: Profile) -> str | None:
         specifier = self.lock.requires_python

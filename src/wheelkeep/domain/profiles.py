@@ -22,7 +22,7 @@ from packaging.markers import (
 )
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag, compatible_tags, cpython_tags
-from packaging.utils import parse_wheel_filename
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from wheelkeep.domain.errors import InvalidRequest
@@ -137,7 +137,10 @@ class Profile:
 
     def wheel_rank(self, filename: str) -> int | None:
         """The preference of a wheel here (lower is better), or None if unusable."""
-        tags = parse_wheel_filename(filename)[3]
+        try:
+            tags = parse_wheel_filename(filename)[3]
+        except (InvalidWheelFilename, InvalidVersion):
+            return None
         ranks = [self._tag_ranks[tag] for tag in tags if tag in self._tag_ranks]
         return min(ranks) if ranks else None
 
