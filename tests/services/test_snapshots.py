@@ -212,3 +212,20 @@ def test_snapshot_events_are_audited(api: Api, registry: Registry) -> None:
         ("snapshot.delete", "before", "cli"),
     ]
     assert events[1].details == {"blobs_removed": 0}
+
+
+def test_a_blob_stays_while_another_snapshot_needs_it(
+    api: Api, registry: Registry
+) -> None:
+    publish_old(api)
+    create_snapshot(registry, OPERATOR, 1, "first")
+    create_snapshot(registry, OPERATOR, 1, "second")
+    change_everything(api, registry)
+    kept = stored_state(registry).blobs
+
+    delete_snapshot(registry, OPERATOR, 1, "first")
+
+    assert stored_state(registry).blobs == kept
+    wheel = api.get(f"{BASE}/snapshots/second/simple/demo/", Accept=FORMATS[0])
+    url = wheel.json()["files"][0]["url"].removeprefix("../../")
+    assert api.get(f"{BASE}/snapshots/second/{url}").status_code == 200

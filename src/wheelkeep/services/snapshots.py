@@ -16,8 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from packaging.version import Version
-from sqlalchemy import Integer, delete, func, insert, literal, select, update
+from sqlalchemy import (
+    Integer,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from wheelkeep.db.models import (
     File,
@@ -41,7 +51,6 @@ from wheelkeep.domain.index_pages import (
 )
 from wheelkeep.domain.names import NormalizedName
 from wheelkeep.services import audit
-from wheelkeep.services.blob_refs import blob_in_use
 from wheelkeep.services.files import METADATA_SUFFIX, Download
 from wheelkeep.services.pages import Page, PageCache, page_of
 from wheelkeep.services.registry import Registry
@@ -225,7 +234,7 @@ def delete_snapshot(
             .values(serial=Project.serial)
         )
         snapshot = find_snapshot(session, project_id, name)
-        digests = _referenced_digests(session, snapshot.id)
+        orphans = _digests_only_in(session, snapshot.id)
         session.execute(
             delete(SnapshotFile).where(SnapshotFile.snapshot_id == snapshot.id)
         )
@@ -233,12 +242,9 @@ def delete_snapshot(
             delete(SnapshotPackage).where(SnapshotPackage.snapshot_id == snapshot.id)
         )
         session.delete(snapshot)
-        session.flush()
-        removed = 0
-        for digest in digests:
-            if not blob_in_use(session, digest):
-                registry.blobs.delete(digest)
-                removed += 1
+        for digest in orphans:
+            registry.blobs.delete(digest)
+        removed = len(orphans)
         audit.record(
             session,
             action="snapshot.delete",
@@ -255,13 +261,33 @@ def delete_snapshot(
     )
 
 
-def _referenced_digests(session: Session, snapshot_id: int) -> set[str]:
-    rows = session.execute(
-        select(SnapshotFile.sha256, SnapshotFile.metadata_sha256).where(
+def _digests_only_in(session: Session, snapshot_id: int) -> set[str]:
+    """Blobs (files and metadata files) no live file and no other snapshot uses.
+
+    One set query rather than a lookup per digest: a snapshot of a large
+    project refers to tens of thousands of blobs.
+    """
+    mine = union(
+        select(SnapshotFile.sha256.label("digest")).where(
             SnapshotFile.snapshot_id == snapshot_id
-        )
-    ).all()
-    return {digest for row in rows for digest in row if digest}
+        ),
+        select(SnapshotFile.metadata_sha256).where(
+            SnapshotFile.snapshot_id == snapshot_id,
+            SnapshotFile.metadata_sha256.is_not(None),
+        ),
+    ).subquery()
+    others = SnapshotFile.snapshot_id != snapshot_id
+    # No NULL may reach NOT IN: it would make every comparison unknown.
+    used: CompoundSelect[str] = union(
+        select(File.sha256),
+        select(File.metadata_sha256).where(File.metadata_sha256.is_not(None)),
+        select(SnapshotFile.sha256).where(others),
+        select(SnapshotFile.metadata_sha256).where(
+            others, SnapshotFile.metadata_sha256.is_not(None)
+        ),
+    )
+    query = select(mine.c.digest).where(mine.c.digest.not_in(used))
+    return {digest for digest in session.scalars(query) if digest}
 
 
 def _find(session: Session, project_id: int, name: str) -> Snapshot | None:
