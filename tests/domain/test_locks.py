@@ -324,3 +324,16 @@ wheels = [{{ url = "{FILES}/demo-1.0-py3-none-any.whl", hashes = {{ sha512 = "ab
     assert lock.pins_for(JETSON)[0].files == (
         LockedFile("demo-1.0-py3-none-any.whl", None),
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "version = 1\npackage = [{ version = '1.0' }]\n",
+        "version = 1\n[[package]]\nname = 'a'\ndependencies = [{ marker = 'x' }]\n",
+        "version = 1\n[[package]]\nname = 'a'\ndependencies = 'b'\n",
+    ],
+)
+def test_invalid_uv_lock(text: str) -> None:
+    with pytest.raises(InvalidRequest, match=r"Invalid uv\.lock"):
+        read_lock("uv.lock", text)

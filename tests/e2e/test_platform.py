@@ -26,7 +26,8 @@ from wheelkeep.services.projects import find_project
 from wheelkeep.services.registry import Registry, open_registry
 from wheelkeep.services.releases import ReleaseRef, delete_files, set_yanked
 
-pytestmark = pytest.mark.e2e
+# One server for the module: keep its tests on one xdist worker.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("platform-e2e")]
 
 JSON_PAGE = "application/vnd.pypi.simple.v1+json"
 

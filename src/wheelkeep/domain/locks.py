@@ -182,8 +182,8 @@ class UvLock:
     def __init__(self, toml: Mapping[str, Any]) -> None:
         try:
             self.packages = [_uv_package(entry) for entry in toml["package"]]
-        except (KeyError, TypeError, ValueError) as error:
-            raise InvalidRequest(f"Invalid uv.lock: {error!r}.") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise InvalidRequest(f"Invalid uv.lock: {error}.") from None
         self.requires_python: str | None = toml.get("requires-python")
         members = toml.get("manifest", {}).get("members", [])
         self.notes: list[str] = []
@@ -197,7 +197,7 @@ class UvLock:
     def _find_roots(self, members: set[NormalizedName]) -> list[int]:
         if members:
             return [i for i, p in enumerate(self.packages) if p.name in members]
-        # A lock for one project lists it first-class: nothing depends on it.
+        # Without a manifest the lock is for one project, which nothing needs.
         required = {
             canonicalize_name(edge["name"])
             for package in self.packages
@@ -269,6 +269,23 @@ class UvLock:
 
 
 def _uv_package(entry: Mapping[str, Any]) -> _UvPackage:
+    package = _UvPackage(
+        name=canonicalize_name(entry["name"]),
+        version=entry.get("version"),
+        source=entry.get("source", {}),
+        dependencies=list(entry.get("dependencies", [])),
+        optional=dict(entry.get("optional-dependencies", {})),
+        groups=dict(entry.get("dev-dependencies", {})),
+        resolution_markers=list(entry.get("resolution-markers", [])),
+        files=_uv_files(entry),
+    )
+    for edge in _all_edges(package):
+        if not isinstance(edge.get("name"), str):
+            raise ValueError(f"a dependency of {package.name} has no name")
+    return package
+
+
+def _uv_files(entry: Mapping[str, Any]) -> tuple[LockedFile, ...]:
     files = [*entry.get("wheels", [])]
     if "sdist" in entry:
         files.append(entry["sdist"])
@@ -277,16 +294,7 @@ def _uv_package(entry: Mapping[str, Any]) -> _UvPackage:
         filename = _filename_of(file)
         if filename is not None:
             locked.append(LockedFile(filename, _sha256_of(file.get("hash"))))
-    return _UvPackage(
-        name=canonicalize_name(entry["name"]),
-        version=entry.get("version"),
-        source=entry.get("source", {}),
-        dependencies=list(entry.get("dependencies", [])),
-        optional=dict(entry.get("optional-dependencies", {})),
-        groups=dict(entry.get("dev-dependencies", {})),
-        resolution_markers=list(entry.get("resolution-markers", [])),
-        files=tuple(locked),
-    )
+    return tuple(locked)
 
 
 def _all_edges(package: _UvPackage) -> list[Mapping[str, Any]]:
