@@ -255,5 +255,8 @@ def test_openapi_document_describes_the_management_api(api: Api) -> None:
     document = api.client.get("/api/v4/openapi.json").json()
 
     assert "/api/v4/projects/{project_ref}/deploy_tokens" in document["paths"]
-    assert not any("/packages/pypi" in path for path in document["paths"])
+    # The package index protocol is PyPI's, not part of the management API.
+    protocol = ("/simple", "/files/", "/packages/pypi/pypi/")
+    assert not any(part in path for path in document["paths"] for part in protocol)
+    assert "/api/v4/projects/{project_ref}/packages/pypi" not in document["paths"]
     assert "PrivateToken" in document["components"]["securitySchemes"]

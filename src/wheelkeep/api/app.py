@@ -6,7 +6,16 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 
 from wheelkeep import __version__
-from wheelkeep.api import group_index, health, management, simple, upload
+from wheelkeep.api import (
+    group_index,
+    health,
+    management,
+    platform,
+    promotion,
+    simple,
+    snapshots,
+    upload,
+)
 from wheelkeep.api.errors import registry_error_handler, validation_error_handler
 from wheelkeep.api.paths import EncodedIdMiddleware
 from wheelkeep.domain.errors import RegistryError
@@ -33,4 +42,7 @@ def create_app(registry: Registry) -> FastAPI:
     app.include_router(simple.router)
     app.include_router(group_index.router)
     app.include_router(management.router)
+    app.include_router(snapshots.router)
+    app.include_router(platform.router)
+    app.include_router(promotion.router)
     return app

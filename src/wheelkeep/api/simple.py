@@ -126,6 +126,11 @@ def _download(
         download = files.find_download(
             session, registry.blobs, [project.id], sha256, filename
         )
+    return _file_response(project, download)
+
+
+def _file_response(project: Project, download: files.Download) -> Response:
+    filename = download.filename
     suffix = next((s for s in MEDIA_TYPES if filename.endswith(s)), "")
     return FileResponse(
         download.blob.path,

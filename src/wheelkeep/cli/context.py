@@ -1,5 +1,7 @@
 """Opening the registry the command line points at."""
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from wheelkeep.config import Settings
@@ -21,3 +23,13 @@ def open_bootstrapped() -> Registry:
     registry = open_registry(settings())
     bootstrap(registry)
     return registry
+
+
+@contextlib.contextmanager
+def opened() -> Iterator[Registry]:
+    """The bootstrapped registry, closed again when the command is done."""
+    registry = open_bootstrapped()
+    try:
+        yield registry
+    finally:
+        registry.engine.dispose()

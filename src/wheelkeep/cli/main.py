@@ -12,7 +12,18 @@ from typing import Annotated
 import typer
 
 from wheelkeep import __version__
-from wheelkeep.cli import audit, context, namespaces, packages, serve, tokens, users
+from wheelkeep.cli import (
+    audit,
+    context,
+    namespaces,
+    packages,
+    platform,
+    promote,
+    serve,
+    snapshots,
+    tokens,
+    users,
+)
 from wheelkeep.cli.output import errors
 from wheelkeep.domain.errors import RegistryError
 
@@ -31,6 +42,11 @@ app.add_typer(users.users, name="user")
 app.add_typer(users.members, name="member")
 app.add_typer(tokens.app, name="token")
 app.add_typer(audit.app, name="audit")
+app.command(name="coverage")(platform.coverage)
+app.command(name="check")(platform.check)
+app.add_typer(platform.profiles_app, name="profile")
+app.add_typer(snapshots.app, name="snapshot")
+app.command(name="promote")(promote.promote)
 
 
 def _version(value: bool) -> None:

@@ -25,3 +25,20 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str) ->
     for row in rows:
         view.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     console.print(view)
+
+
+def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of plain text cells padded into columns two spaces apart.
+
+    Plain text rather than a Rich table: scripts and tests read these lines,
+    and they must not depend on the terminal's width.
+    """
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    ]

@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from wheelkeep.domain.access import Role, TokenKind, Visibility
 from wheelkeep.domain.distributions import FileKind
+from wheelkeep.domain.profiles import Implementation
 
 __all__ = ["Role", "TokenKind", "Visibility"]
 
@@ -252,3 +253,77 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(String(512))
     address: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class EnvironmentProfile(Base):
+    """A target machine: interpreter, version and platform tags (see domain)."""
+
+    __tablename__ = "environment_profiles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    implementation: Mapped[Implementation] = mapped_column(
+        _enum(Implementation, "implementation")
+    )
+    python_version: Mapped[str] = mapped_column(String(32))
+    platforms: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Snapshot(Base):
+    """A named, frozen view of a project's index."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    # The project's serial when the snapshot was taken.
+    serial: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(255))
+
+
+class SnapshotPackage(Base):
+    """A package of a snapshot, with its status as it was."""
+
+    __tablename__ = "snapshot_packages"
+    __table_args__ = (UniqueConstraint("snapshot_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(255))
+    status: Mapped[PackageStatus] = mapped_column(
+        _enum(PackageStatus, "package_status")
+    )
+    status_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class SnapshotFile(Base):
+    """A file of a snapshot, with everything its index entry showed then."""
+
+    __tablename__ = "snapshot_files"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "filename"),
+        Index(
+            "ix_snapshot_files_snapshot_id_package_name", "snapshot_id", "package_name"
+        ),
+        Index("ix_snapshot_files_sha256", "sha256"),
+        Index("ix_snapshot_files_metadata_sha256", "metadata_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id"))
+    package_name: Mapped[str] = mapped_column(String(255))
+    version: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[FileKind] = mapped_column(_enum(FileKind, "file_kind"))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    requires_python: Mapped[str | None] = mapped_column(String(255))
+    metadata_sha256: Mapped[str | None] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    yanked: Mapped[bool] = mapped_column(Boolean)
+    yanked_reason: Mapped[str | None] = mapped_column(Text)

@@ -6,7 +6,7 @@ status code and a plain-text reason, the CLI to an exit code and a message.
     RegistryError
     ├── InvalidUpload         the upload breaks a rule (400)
     │   └── FileAlreadyExists a filename is taken by other bytes, or was deleted
-    ├── InvalidRequest        a management request breaks a rule (400)
+    ├── InvalidRequest        a request or input file is malformed (400)
     ├── UploadTooLarge        the body is over the configured limit (413)
     ├── NotFound              nothing there, or nothing the caller may see (404)
     ├── Conflict              the request contradicts the stored state (409)
@@ -37,7 +37,7 @@ class FileAlreadyExists(InvalidUpload):
 
 
 class InvalidRequest(RegistryError):
-    """A management request names something invalid (a path, a scope, a date)."""
+    """A request names something invalid, or an input file is malformed."""
 
 
 class UploadTooLarge(RegistryError):

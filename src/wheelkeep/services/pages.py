@@ -49,6 +49,11 @@ def page_etag(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+def page_of(body: bytes, serial: int, page_format: PageFormat) -> Page:
+    """A rendered page with its ETag, which depends on the body alone."""
+    return Page(body, page_etag(body), serial, page_format)
+
+
 class PageCache:
     """A bounded map of rendered pages plus short-lived project serials."""
 

@@ -1,8 +1,8 @@
 """Yanking, unyanking and deleting releases and files.
 
 Deleting a file keeps a tombstone of its filename, so the name can never be
-reused with other bytes. Blobs no longer referenced are removed in the same
-unit of work.
+reused with other bytes. Blobs no longer referenced (by a file of any project
+or by a snapshot) are removed in the same unit of work.
 """
 
 import logging
@@ -17,6 +17,7 @@ from wheelkeep.domain.access import Principal
 from wheelkeep.domain.errors import NotFound
 from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
 from wheelkeep.services import audit
+from wheelkeep.services.blob_refs import blob_in_use
 from wheelkeep.services.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -123,16 +124,7 @@ def delete_files(
         # Still inside the write transaction: no upload can start referring to
         # these blobs between the check and the removal.
         for digest in orphans:
-            if not _referenced(session, digest):
+            if not blob_in_use(session, digest):
                 registry.blobs.delete(digest)
     registry.pages.invalidate(ref.project_id)
     return [file.filename for file in files]
-
-
-def _referenced(session: Session, digest: str) -> bool:
-    found = session.scalar(
-        select(File.id)
-        .where((File.sha256 == digest) | (File.metadata_sha256 == digest))
-        .limit(1)
-    )
-    return found is not None

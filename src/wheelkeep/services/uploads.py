@@ -42,6 +42,7 @@ from wheelkeep.domain.uploads import (
     refuse_existing,
 )
 from wheelkeep.services import audit
+from wheelkeep.services.blob_refs import blob_in_use
 from wheelkeep.services.registry import Registry
 from wheelkeep.storage.base import PendingBlob
 
@@ -254,17 +255,12 @@ def _ensure_blob(registry: Registry, pending: PendingBlob) -> None:
 
 
 def _forget_blob(registry: Registry, sha256: str, created: bool) -> None:
-    """Remove a blob this upload created, unless a stored file refers to it."""
+    """Remove a blob this upload created, unless a file or a snapshot refers to it."""
     if not created:
         return
     with registry.transaction() as session:
         # Taking the write lock first makes the check and the removal atomic
         # with respect to other uploads' commits.
         session.execute(update(Project).where(Project.id == -1).values(serial=0))
-        referenced = session.scalar(
-            select(File.id)
-            .where((File.sha256 == sha256) | (File.metadata_sha256 == sha256))
-            .limit(1)
-        )
-        if referenced is None:
+        if not blob_in_use(session, sha256):
             registry.blobs.delete(sha256)

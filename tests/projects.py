@@ -1,0 +1,17 @@
+"""Creating projects besides the default one, straight in the database.
+
+Until the registry has a command for it, tests add the rows themselves.
+"""
+
+from wheelkeep.db.models import Project, Visibility
+from wheelkeep.services.registry import Registry
+
+
+def create_project(
+    registry: Registry, path: str, visibility: Visibility = Visibility.PRIVATE
+) -> int:
+    with registry.transaction() as session:
+        project = Project(path=path, visibility=visibility, serial=0)
+        session.add(project)
+        session.flush()
+        return project.id
