@@ -142,3 +142,32 @@ def upload_fields(dist: Dist, filename: str, content: bytes) -> dict[str, str]:
         "md5_digest": hashlib.md5(content, usedforsecurity=False).hexdigest(),
         "blake2_256_digest": hashlib.blake2b(content, digest_size=32).hexdigest(),
     }
+
+
+def multipart_body(
+    fields: dict[str, str], filename: bytes | str, content: bytes
+) -> tuple[bytes, str]:
+    """A multipart/form-data body written byte by byte, as clients send it.
+
+    HTTP libraries escape or refuse some filenames (NUL, quotes); this writes the
+    filename exactly as given, so tests can send what a hostile client would.
+    """
+    boundary = "wheelkeep-test-boundary"
+    parts = [
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+            f"\r\n\r\n{value}\r\n"
+        ).encode()
+        for name, value in fields.items()
+    ]
+    raw_name = filename.encode() if isinstance(filename, str) else filename
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="content"; '.encode()
+        + b'filename="'
+        + raw_name
+        + b'"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
