@@ -25,7 +25,7 @@ from wheelkeep.db.models import (
     Release,
 )
 from wheelkeep.domain.access import Principal
-from wheelkeep.domain.digests import check_sent_digests
+from wheelkeep.domain.digests import check_sent_digests, sha256_of
 from wheelkeep.domain.distributions import (
     DistributionFilename,
     parse_filename,
@@ -89,9 +89,12 @@ def publish(
                 session, project_id, checked.dist.filename, sha256
             )
             if existing is not None:
+                # A concurrent identical upload won: nothing changed, so the
+                # serial must not move either.
+                session.rollback()
                 return existing
             _record(session, project_id, checked, pending, metadata_sha256, principal)
-            _ensure_blob(registry, pending)
+            _ensure_blobs(registry, pending, checked.raw_metadata)
             audit.record(
                 session,
                 action="file.upload",
@@ -243,14 +246,18 @@ def _release(session: Session, package: Package, checked: _Checked) -> Release:
     return release
 
 
-def _ensure_blob(registry: Registry, pending: PendingBlob) -> None:
-    """Put the blob back if a concurrent failed upload removed it meanwhile.
+def _ensure_blobs(registry: Registry, pending: PendingBlob, metadata: bytes) -> None:
+    """Put the blobs back if a concurrent failed upload removed them meanwhile.
 
-    Runs while this transaction holds the write lock, and blobs are removed
-    only under that lock, so after this the blob stays until the commit.
+    Wheels of one release often share the same METADATA bytes, so another
+    upload may have created the metadata blob this one found, and removed it on
+    failure. This runs while the transaction holds the write lock, and blobs
+    are removed only under that lock, so after this they stay until the commit.
     """
     if registry.blobs.locate(pending.digests.sha256) is None:
         registry.blobs.keep(pending)
+    if registry.blobs.locate(sha256_of(metadata)) is None:
+        registry.blobs.put_bytes(metadata)
 
 
 def _forget_blob(registry: Registry, sha256: str, created: bool) -> None:
