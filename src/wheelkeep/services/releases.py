@@ -8,7 +8,6 @@ unit of work.
 import logging
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -40,10 +39,7 @@ def _bump_serial(session: Session, project_id: int) -> int:
 
 def _find_release(session: Session, ref: ReleaseRef) -> Release:
     name = normalize_name(ref.package)
-    try:
-        canonical = canonical_version(parse_version(ref.version))
-    except InvalidVersion:
-        raise NotFound(f"No release {ref.package} {ref.version}.") from None
+    canonical = canonical_version(parse_version(ref.version))
     release = session.scalar(
         select(Release)
         .join(Package, Release.package_id == Package.id)
