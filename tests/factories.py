@@ -116,12 +116,14 @@ def sdist_bytes(dist: Dist) -> bytes:
 
 
 def write_wheel(folder: Path, dist: Dist, **options: object) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / dist.wheel_filename
     path.write_bytes(wheel_bytes(dist, **options))  # type: ignore[arg-type]
     return path
 
 
 def write_sdist(folder: Path, dist: Dist) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / dist.sdist_filename
     path.write_bytes(sdist_bytes(dist))
     return path
