@@ -29,6 +29,8 @@ from wheelkeep.services.registry import open_registry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-robustness")]
 
+LIMIT = 4 * 1024 * 1024
+
 
 def state_of(server: Server) -> StoredState:
     registry = open_registry(Settings(data_dir=server.data_dir))
@@ -92,7 +94,8 @@ def upload(server: Server, dist: Dist, content: bytes) -> httpx.Response:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("robustness"))
+    folder = tmp_path_factory.mktemp("robustness")
+    server = start_server(folder, WHEELKEEP_MAX_UPLOAD_BYTES=str(LIMIT))
     first = Dist(name="present")
     assert upload(server, first, wheel_bytes(first)).status_code == 200
     yield server
@@ -110,6 +113,26 @@ def test_a_truncated_body_leaves_nothing_behind(server: Server) -> None:
     wait_until(lambda: state_of(server).pending == 0, "the pending blob to go")
     assert state_of(server) == before
     wait_until(lambda: "client disconnected" in server.log(), "the refusal log")
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_body_over_the_limit_is_answered_413(server: Server, declared: bool) -> None:
+    before = state_of(server)
+    body, content_type = form(Dist(name="huge", payload=noise(2 * LIMIT)))
+    content = body if declared else iter([body[: LIMIT // 2], body[LIMIT // 2 :]])
+
+    response = httpx.post(
+        server.project_url(),
+        content=content,
+        headers={"Content-Type": content_type},
+        auth=("__token__", server.token),
+        timeout=30,
+    )
+
+    assert response.status_code == 413
+    assert f"larger than this registry's limit of {LIMIT} bytes" in response.text
+    assert ("content-length" in response.request.headers) is declared
+    wait_until(lambda: state_of(server) == before, "the state to be as before")
 
 
 def test_concurrent_identical_uploads_store_one_file(server: Server) -> None:
