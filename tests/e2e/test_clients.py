@@ -113,7 +113,8 @@ def dists(folder: Path) -> Dists:
     out = folder / "dist"
     # The build backend comes from the package registry, as on a developer's
     # machine: this step uses the machine's own pip settings.
-    run([sys.executable, "-m", "build", "--outdir", str(out), str(source)], os.environ)
+    build = [sys.executable, "-m", "build", "--installer", "uv", "--outdir", str(out)]
+    run([*build, str(source)], os.environ)
     jetson = Dist(
         name="wk-jetson",
         version="1.0",
@@ -208,20 +209,26 @@ def test_uv_publish_uploads_both(
 
 
 @pytest.fixture(scope="module")
-def twine6(folder: Path, env: dict[str, str]) -> Path:
+def twine6(folder: Path) -> Path:
     """twine 6.0, the last release that honours --skip-existing for any index.
 
     From 6.1 on, twine refuses the option before sending anything unless the
-    URL is PyPI's own, so no private index can serve it to newer releases.
+    URL is PyPI's own, so no private index can serve it to newer releases. The
+    test environment's own twine is newer; 6.0 runs on its dependencies.
     """
-    venv = make_venv(folder / "twine6", env)
-    pip = [str(venv / "bin" / "pip"), "install", "--quiet", "twine>=6.0,<6.1"]
-    run(pip, os.environ)  # from the package registry, with the machine's settings
-    return venv / "bin" / "twine"
+    target = folder / "twine6"
+    install = [tool("uv"), "pip", "install", "--quiet", "--no-deps"]
+    # From the package registry, with the machine's settings.
+    run([*install, "--target", str(target), "twine>=6.0,<6.1", "pkginfo"], os.environ)
+    return target
 
 
 def test_twine_skip_existing_skips_a_file_name_taken_by_other_bytes(
-    published: Server, dists: Dists, env: dict[str, str], folder: Path, twine6: Path
+    published: Server,
+    dists: Dists,
+    env: dict[str, str],
+    folder: Path,
+    twine6: Path,
 ) -> None:
     impostor = write_wheel(folder / "impostor", Dist(name="wk-pure", payload=b"X=2\n"))
     assert impostor.name == dists.pure_wheel.name
@@ -229,8 +236,10 @@ def test_twine_skip_existing_skips_a_file_name_taken_by_other_bytes(
     options = ["--non-interactive", "--disable-progress-bar", *credentials]
     url = ["--repository-url", published.project_url()]
 
+    twine6_command = [sys.executable, "-m", "twine", "upload", *options, *url]
     skipped = run(
-        [str(twine6), "upload", *options, *url, "--skip-existing", str(impostor)], env
+        [*twine6_command, "--skip-existing", str(impostor)],
+        {**env, "PYTHONPATH": str(twine6)},
     )
     # ASGI servers send the standard reason phrase, so twine shows the reason
     # from the body only with --verbose.
