@@ -373,6 +373,66 @@ def test_a_deleted_filename_can_never_be_uploaded_again(
         )
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "Present-1.0-py3-none-any.whl",
+        "present-1.0.0-py3-none-any.whl",
+        "PRESENT-1-py3-none-any.whl",
+    ],
+)
+def test_another_spelling_of_a_taken_filename_is_refused(
+    api: Api, registry: Registry, uploaded: Dist, spelling: str
+) -> None:
+    other = wheel_bytes(Dist(name="present", payload=b"VALUE = 2\n"))
+
+    assert_refused(
+        registry,
+        lambda: api.upload(uploaded, content=other, filename=spelling),
+        "File already exists: 'present-1.0-py3-none-any.whl' is already in this",
+    )
+
+
+def test_another_spelling_of_a_deleted_filename_is_refused(
+    api: Api, registry: Registry, uploaded: Dist
+) -> None:
+    operator = Principal(actor="test", scopes=ALL_SCOPES, is_admin=True)
+    delete_files(registry, operator, ReleaseRef(1, "present", "1.0"))
+    other = wheel_bytes(Dist(name="present", payload=b"VALUE = 2\n"))
+
+    assert_refused(
+        registry,
+        lambda: api.upload(
+            uploaded, content=other, filename="Present-1.0.0-py3-none-any.whl"
+        ),
+        "'present-1.0-py3-none-any.whl' was uploaded before and deleted",
+    )
+
+
+def test_identical_bytes_under_another_spelling_are_a_no_op(
+    api: Api, registry: Registry, uploaded: Dist
+) -> None:
+    before = stored_state(registry)
+
+    response = api.upload(uploaded, filename="PRESENT-1.0-py3-none-any.whl")
+
+    assert response.status_code == 200
+    assert "identical file already present" in response.text
+    assert stored_state(registry) == before
+
+
+def test_another_build_of_the_same_release_is_a_new_file(
+    api: Api, uploaded: Dist
+) -> None:
+    rebuilt = wheel_bytes(Dist(name="present", payload=b"VALUE = 2\n"))
+
+    response = api.upload(
+        uploaded, content=rebuilt, filename="present-1.0-1-py3-none-any.whl"
+    )
+
+    assert response.status_code == 200, response.text
+
+
 def test_an_identical_upload_is_a_no_op(
     api: Api, registry: Registry, uploaded: Dist
 ) -> None:

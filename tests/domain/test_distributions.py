@@ -219,3 +219,50 @@ def test_a_corrupt_sdist_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(InvalidUpload, match=r"not a readable \.tar\.gz"):
         read_core_metadata(path, parse_filename("demo-1.0.tar.gz"))
+
+
+def _respell(name: str, draw: st.DrawFn) -> str:
+    """Another spelling of a normalised name: case and separators changed."""
+    separators = st.sampled_from(["-", "_", "."])
+    parts = name.split("-")
+    spelled = parts[0]
+    for part in parts[1:]:
+        spelled += draw(separators) + part
+    return "".join(c.upper() if draw(st.booleans()) else c for c in spelled)
+
+
+@given(
+    name=names,
+    version=st.sampled_from(["1.0", "1.0.0", "1"]),
+    tag=st.sampled_from(PLATFORM_TAGS),
+    data=st.data(),
+)
+def test_every_spelling_of_a_filename_has_one_identity(
+    name: str, version: str, tag: str, data: st.DataObject
+) -> None:
+    normalized = canonicalize_name(name)
+    spelled = _respell(normalized, data.draw).replace("-", "_")
+    canonical = parse_filename(f"{normalized.replace('-', '_')}-1.0-{tag}.whl")
+
+    respelled = parse_filename(f"{spelled}-{version}-{tag}.whl")
+
+    assert respelled.identity == canonical.identity
+    sdist = parse_filename(f"{spelled}-{version}.tar.gz")
+    assert sdist.identity == parse_filename(f"{normalized}-1.0.tar.gz").identity
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "demo-1.0.1-py3-none-any.whl",
+        "demo-1.0-1-py3-none-any.whl",
+        "demo-1.0-py2.py3-none-any.whl",
+        "demo-1.0-cp310-cp310-linux_aarch64.whl",
+        "demo_x-1.0-py3-none-any.whl",
+        "demo-1.0.zip",
+    ],
+)
+def test_different_files_have_different_identities(other: str) -> None:
+    assert parse_filename(other).identity != (
+        parse_filename("demo-1.0-py3-none-any.whl").identity
+    )

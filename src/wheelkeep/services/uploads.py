@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packaging.metadata import Metadata
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,7 +76,7 @@ def publish(
     checked = _check(fields, filename, pending)
     sha256 = pending.digests.sha256
     with registry.session() as session:
-        existing = _existing_upload(session, project_id, checked.dist.filename, sha256)
+        existing = _existing_upload(session, project_id, checked.dist, sha256)
     if existing is not None:
         return existing
 
@@ -85,9 +85,7 @@ def publish(
     try:
         with registry.transaction() as session:
             serial = _lock_project(session, project_id)
-            existing = _existing_upload(
-                session, project_id, checked.dist.filename, sha256
-            )
+            existing = _existing_upload(session, project_id, checked.dist, sha256)
             if existing is not None:
                 # A concurrent identical upload won: nothing changed, so the
                 # serial must not move either.
@@ -135,26 +133,55 @@ def _check(fields: Mapping[str, str], filename: str, pending: PendingBlob) -> _C
 
 
 def _existing_upload(
-    session: Session, project_id: int, filename: str, sha256: str
+    session: Session, project_id: int, dist: DistributionFilename, sha256: str
 ) -> Published | None:
-    """A no-op result for a retried identical upload; an error for other bytes."""
-    stored = session.scalar(
-        select(File.sha256).where(
-            File.project_id == project_id, File.filename == filename
-        )
-    )
-    if stored is not None:
-        if stored == sha256:
+    """A no-op result for a retried identical upload; an error for other bytes.
+
+    Filenames are compared by the file they stand for, so another spelling of
+    a taken or deleted name (case, separators, '1.0' for '1.0.0') is refused
+    as the name itself would be.
+    """
+    for filename, stored_sha256 in _package_files(session, project_id, dist.name):
+        if parse_filename(filename).identity != dist.identity:
+            continue
+        if stored_sha256 == sha256:
             return Published(filename, sha256, created=False)
         raise refuse_existing(filename, deleted=False)
-    deleted = session.scalar(
-        select(FileTombstone.id).where(
-            FileTombstone.project_id == project_id, FileTombstone.filename == filename
+    for filename in _tombstone_candidates(session, project_id, dist.name):
+        if parse_filename(filename).identity == dist.identity:
+            raise refuse_existing(filename, deleted=True)
+    return None
+
+
+def _package_files(
+    session: Session, project_id: int, name: str
+) -> list[tuple[str, str]]:
+    rows = session.execute(
+        select(File.filename, File.sha256)
+        .join(Release, File.release_id == Release.id)
+        .join(Package, Release.package_id == Package.id)
+        .where(Package.project_id == project_id, Package.name == name)
+    )
+    return [(row.filename, row.sha256) for row in rows]
+
+
+def _tombstone_candidates(session: Session, project_id: int, name: str) -> list[str]:
+    """Deleted filenames that may be spellings of the package's name.
+
+    A tombstone keeps only the filename, so every spelling of the name is
+    folded to lower case and underscores in SQL; the pattern also matches
+    other packages sharing the prefix, which the caller's comparison drops.
+    """
+    folded = func.lower(
+        func.replace(func.replace(FileTombstone.filename, "-", "_"), ".", "_")
+    )
+    rows = session.scalars(
+        select(FileTombstone.filename).where(
+            FileTombstone.project_id == project_id,
+            folded.like(name.replace("-", "_") + "_%"),
         )
     )
-    if deleted is not None:
-        raise refuse_existing(filename, deleted=True)
-    return None
+    return list(rows)
 
 
 def _lock_project(session: Session, project_id: int) -> int:
