@@ -518,3 +518,37 @@ def test_an_upload_without_credentials_is_challenged(
         status=401,
     )
     assert response.headers["WWW-Authenticate"].startswith("Basic")
+
+
+def test_a_form_with_two_files_is_refused(
+    api: Api, registry: Registry, uploaded: Dist
+) -> None:
+    dist = Dist()
+    content = wheel_bytes(dist)
+    fields = upload_fields(dist, dist.wheel_filename, content)
+
+    assert_refused(
+        registry,
+        lambda: api.client.post(
+            UPLOAD,
+            data=fields,
+            files=[
+                ("content", (dist.wheel_filename, content)),
+                ("content", (dist.wheel_filename, content)),
+            ],
+            headers=api.auth,
+        ),
+        "The form holds more than one file",
+    )
+
+
+def test_a_form_field_over_its_limit_is_refused(
+    api: Api, registry: Registry, uploaded: Dist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry.settings, "max_form_field_bytes", 1024)
+
+    assert_refused(
+        registry,
+        lambda: api.upload(Dist(), fields={"description": "x" * 2048}),
+        "The form field 'description' is too long",
+    )

@@ -115,7 +115,9 @@ def delete_files(
             files=[file.filename for file in files],
         )
         # Still inside the write transaction: no upload can start referring to
-        # these blobs between the check and the removal.
+        # these blobs between the check and the removal. Known shortcoming: if
+        # the commit itself then failed, the files would stay listed without
+        # their bytes (downloads 404) until deleted again.
         for digest in orphans:
             if not _referenced(session, digest):
                 registry.blobs.delete(digest)
