@@ -6,6 +6,7 @@ Wheels are written as the wheel spec describes them (a zip with one
 """
 
 import base64
+import gzip
 import hashlib
 import io
 import tarfile
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
+
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 @dataclass
@@ -95,13 +98,20 @@ def wheel_bytes(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, data in members.items():
-            archive.writestr(path, data)
+            # A fixed timestamp: the same Dist always gives the same bytes.
+            info = zipfile.ZipInfo(path, date_time=FIXED_TIME)
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
 def sdist_bytes(dist: Dist) -> bytes:
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+    # gzip records the time it ran unless told otherwise; fixed, the same
+    # Dist always gives the same bytes.
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w") as archive,
+    ):
         for path, data in {
             f"{dist.stem}/PKG-INFO": dist.metadata(),
             f"{dist.stem}/{dist.module}/__init__.py": dist.payload,
