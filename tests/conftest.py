@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
@@ -60,7 +61,7 @@ class Api:
         fields: dict[str, str] | None = None,
         path: str = "/api/v4/projects/1/packages/pypi",
         sdist: bool = False,
-    ) -> "object":
+    ) -> httpx.Response:
         if content is None:
             content = sdist_bytes(dist) if sdist else wheel_bytes(dist)
         if filename is None:
@@ -74,7 +75,7 @@ class Api:
             headers=self.auth,
         )
 
-    def get(self, path: str, **headers: str) -> "object":
+    def get(self, path: str, **headers: str) -> httpx.Response:
         return self.client.get(path, headers={**self.auth, **headers})
 
 

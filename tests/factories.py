@@ -6,6 +6,7 @@ Wheels are written as the wheel spec describes them (a zip with one
 """
 
 import base64
+import gzip
 import hashlib
 import io
 import tarfile
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
+
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 @dataclass
@@ -95,13 +98,20 @@ def wheel_bytes(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, data in members.items():
-            archive.writestr(path, data)
+            # A fixed timestamp: the same Dist always gives the same bytes.
+            info = zipfile.ZipInfo(path, date_time=FIXED_TIME)
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
 def sdist_bytes(dist: Dist) -> bytes:
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+    # gzip records the time it ran unless told otherwise; fixed, the same
+    # Dist always gives the same bytes.
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w") as archive,
+    ):
         for path, data in {
             f"{dist.stem}/PKG-INFO": dist.metadata(),
             f"{dist.stem}/{dist.module}/__init__.py": dist.payload,
@@ -116,12 +126,14 @@ def sdist_bytes(dist: Dist) -> bytes:
 
 
 def write_wheel(folder: Path, dist: Dist, **options: object) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / dist.wheel_filename
     path.write_bytes(wheel_bytes(dist, **options))  # type: ignore[arg-type]
     return path
 
 
 def write_sdist(folder: Path, dist: Dist) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / dist.sdist_filename
     path.write_bytes(sdist_bytes(dist))
     return path
@@ -142,3 +154,32 @@ def upload_fields(dist: Dist, filename: str, content: bytes) -> dict[str, str]:
         "md5_digest": hashlib.md5(content, usedforsecurity=False).hexdigest(),
         "blake2_256_digest": hashlib.blake2b(content, digest_size=32).hexdigest(),
     }
+
+
+def multipart_body(
+    fields: dict[str, str], filename: bytes | str, content: bytes
+) -> tuple[bytes, str]:
+    """A multipart/form-data body written byte by byte, as clients send it.
+
+    HTTP libraries escape or refuse some filenames (NUL, quotes); this writes the
+    filename exactly as given, so tests can send what a hostile client would.
+    """
+    boundary = "wheelkeep-test-boundary"
+    parts = [
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+            f"\r\n\r\n{value}\r\n"
+        ).encode()
+        for name, value in fields.items()
+    ]
+    raw_name = filename.encode() if isinstance(filename, str) else filename
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="content"; '.encode()
+        + b'filename="'
+        + raw_name
+        + b'"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"

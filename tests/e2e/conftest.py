@@ -50,6 +50,7 @@ class Server:
 
 
 def start_server(folder: Path, **env: str) -> Server:
+    folder.mkdir(parents=True, exist_ok=True)
     data_dir = folder / "data"
     port = free_port()
     log_path = folder / "server.log"
@@ -110,11 +111,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
     stop_server(server)
 
 
-@pytest.fixture
-def client_env(tmp_path: Path) -> dict[str, str]:
+def hermetic_env(folder: Path) -> dict[str, str]:
     """An environment for pip, uv and twine that sees no machine-wide settings."""
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
+    home = folder / "home"
+    home.mkdir(parents=True, exist_ok=True)
     keep = ("PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
     environment = {key: os.environ[key] for key in keep if key in os.environ}
     environment.update(
@@ -122,15 +122,22 @@ def client_env(tmp_path: Path) -> dict[str, str]:
         PIP_CONFIG_FILE=os.devnull,
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         PIP_NO_INPUT="1",
-        PIP_CACHE_DIR=str(tmp_path / "pip-cache"),
+        PIP_CACHE_DIR=str(folder / "pip-cache"),
         UV_NO_CONFIG="1",
-        UV_CACHE_DIR=str(tmp_path / "uv-cache"),
+        UV_CACHE_DIR=str(folder / "uv-cache"),
         UV_PYTHON_DOWNLOADS="never",
         UV_NO_PROGRESS="1",
         XDG_CONFIG_HOME=str(home / ".config"),
         PYTHONDONTWRITEBYTECODE="1",
+        # No keyring lookups: credentials come from the command line or URL.
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
     )
     return environment
+
+
+@pytest.fixture
+def client_env(tmp_path: Path) -> dict[str, str]:
+    return hermetic_env(tmp_path)
 
 
 def tool(name: str) -> str:
@@ -141,21 +148,20 @@ def tool(name: str) -> str:
     return found
 
 
+def make_venv(folder: Path, env: dict[str, str]) -> Path:
+    """A fresh virtual environment with pip, made without any network access.
+
+    The standard library's venv installs the pip wheel bundled with Python;
+    ``uv venv --seed`` would fetch pip from a public index instead.
+    """
+    venv = folder / "client-venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--clear", str(venv)], check=True, env=env
+    )
+    return venv
+
+
 @pytest.fixture
 def client_venv(tmp_path: Path, client_env: dict[str, str]) -> Path:
     """A fresh virtual environment to install packages into with pip or uv."""
-    venv = tmp_path / "client-venv"
-    subprocess.run(
-        [
-            tool("uv"),
-            "venv",
-            "--seed",
-            "--quiet",
-            "--python",
-            sys.executable,
-            str(venv),
-        ],
-        check=True,
-        env=client_env,
-    )
-    return venv
+    return make_venv(tmp_path, client_env)

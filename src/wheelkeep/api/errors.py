@@ -1,6 +1,8 @@
 """Registry errors mapped to HTTP answers, in one place.
 
-Bodies are plain text saying what is wrong: twine, uv and pip print them.
+Bodies are plain text saying what is wrong: uv and pip print them. Known
+shortcoming: ASGI gives no way to set the HTTP reason phrase, where PyPI puts
+the reason, so twine shows only "400 Bad Request" unless run with --verbose.
 """
 
 import logging

@@ -84,9 +84,18 @@ def _not_acceptable() -> Response:
     )
 
 
+def _redirect(request: Request, path: str) -> Response:
+    if request.url.query:
+        path += f"?{request.url.query}"
+    return RedirectResponse(path, status_code=301)
+
+
 def _root(request: Request, project_ref: str) -> Response:
     registry = registry_of(request)
     project = _readable_project(registry, request, project_ref)
+    if not request.url.path.endswith("/"):
+        # Links on the page are relative to it, so its URL ends with a slash.
+        return _redirect(request, request.url.path + "/")
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
         return _not_acceptable()
@@ -102,11 +111,11 @@ def _package(request: Request, project_ref: str, name: str) -> Response:
         normalized = normalize_name(name)
     except Exception:
         raise NotFound(f"Package {name!r} not found.") from None
-    if normalized != name:
-        target = request.url.path.rstrip("/").rsplit("/", 1)[0] + f"/{normalized}/"
-        if request.url.query:
-            target += f"?{request.url.query}"
-        return RedirectResponse(target, status_code=301)
+    # File links are relative to the page, so its URL must end with a slash,
+    # or they would resolve one folder too high.
+    if normalized != name or not request.url.path.endswith("/"):
+        parent = request.url.path.rstrip("/").rsplit("/", 1)[0]
+        return _redirect(request, f"{parent}/{normalized}/")
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
         return _not_acceptable()

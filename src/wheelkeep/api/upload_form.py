@@ -81,6 +81,9 @@ class _FormReader:
             if self.body.pending is not None:
                 raise InvalidUpload("The form holds more than one file.")
             self.part.is_file = True
+            # Known shortcoming: the multipart parser cuts a Windows path
+            # ('C:\\dist\\x.whl') down to its last part before it gets here,
+            # so such a name is accepted as 'x.whl' rather than refused.
             self.body.filename = filename.decode("utf-8", "replace")
             self.body.pending = self.blobs.begin()
 

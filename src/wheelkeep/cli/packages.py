@@ -7,6 +7,7 @@ import typer
 from wheelkeep.cli import context
 from wheelkeep.cli.output import emit
 from wheelkeep.services.projects import DEFAULT_PROJECT_ID, find_project
+from wheelkeep.services.registry import Registry
 from wheelkeep.services.releases import ReleaseRef, delete_files, set_yanked
 
 app = typer.Typer(help="Yank, unyank and delete releases.", no_args_is_help=True)
@@ -18,11 +19,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 OPERATOR = context.OPERATOR
 
 
-def _ref(project: str, package: str, version: str) -> ReleaseRef:
+def _open(project: str, package: str, version: str) -> tuple[Registry, ReleaseRef]:
     registry = context.open_bootstrapped()
     with registry.session() as session:
         project_id = find_project(session, project).id
-    return ReleaseRef(project_id=project_id, package=package, version=version)
+    return registry, ReleaseRef(project_id, package, version)
 
 
 @app.command()
@@ -36,8 +37,8 @@ def yank(
     as_json: JsonOption = False,
 ) -> None:
     """Yank a release (PEP 592): installers skip it unless pinned exactly."""
-    ref = _ref(project, package, version)
-    set_yanked(context.open_bootstrapped(), OPERATOR, ref, yanked=True, reason=reason)
+    registry, ref = _open(project, package, version)
+    set_yanked(registry, OPERATOR, ref, yanked=True, reason=reason)
     emit(
         {"package": package, "version": version, "yanked": True, "reason": reason},
         as_json=as_json,
@@ -53,8 +54,8 @@ def unyank(
     as_json: JsonOption = False,
 ) -> None:
     """Undo a yank."""
-    ref = _ref(project, package, version)
-    set_yanked(context.open_bootstrapped(), OPERATOR, ref, yanked=False)
+    registry, ref = _open(project, package, version)
+    set_yanked(registry, OPERATOR, ref, yanked=False)
     emit(
         {"package": package, "version": version, "yanked": False},
         as_json=as_json,
@@ -73,8 +74,8 @@ def delete(
     as_json: JsonOption = False,
 ) -> None:
     """Delete a release's files; their filenames can never be uploaded again."""
-    ref = _ref(project, package, version)
-    deleted = delete_files(context.open_bootstrapped(), OPERATOR, ref, file)
+    registry, ref = _open(project, package, version)
+    deleted = delete_files(registry, OPERATOR, ref, file)
     emit(
         {"package": package, "version": version, "deleted": deleted},
         as_json=as_json,

@@ -34,6 +34,8 @@ def serve(
     registry = open_registry(settings)
     if isinstance(registry.blobs, FilesystemBlobStore):
         # No upload runs before the server starts: leftovers are from a crash.
+        # Known shortcoming: a second server started on the same data folder
+        # removes the uploads the first one is receiving at that moment.
         registry.blobs.clear_pending()
     result = bootstrap(registry)
     if result.created:

@@ -25,6 +25,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from wheelkeep.domain.errors import InvalidUpload
+from wheelkeep.domain.names import canonical_version
 
 # No real METADATA or PKG-INFO comes near this; a bigger one is a zip bomb.
 MAX_METADATA_BYTES = 16 * 1024 * 1024
@@ -49,6 +50,23 @@ class DistributionFilename:
     name: NormalizedName
     version: Version
     tags: frozenset[Tag]
+    build: tuple[()] | tuple[int, str] = ()
+
+    @property
+    def identity(self) -> str:
+        """The file this name stands for, however it is spelled.
+
+        'Demo-1.0-py3-none-any.whl' and 'demo-1.0.0-py3-none-any.whl' name the
+        same file: they may not hold different bytes, and deleting one retires
+        every spelling.
+        """
+        version = canonical_version(self.version)
+        if self.kind is FileKind.WHEEL:
+            build = "".join(map(str, self.build))
+            tags = ".".join(sorted(map(str, self.tags)))
+            return f"{self.name}-{version}-{build}-{tags}.whl"
+        extension = ".zip" if self.filename.endswith(".zip") else ".tar.gz"
+        return f"{self.name}-{version}{extension}"
 
 
 def parse_filename(filename: str) -> DistributionFilename:
@@ -56,12 +74,14 @@ def parse_filename(filename: str) -> DistributionFilename:
     _check_safe(filename)
     if filename.endswith(".whl"):
         try:
-            name, version, _, tags = parse_wheel_filename(filename)
+            name, version, build, tags = parse_wheel_filename(filename)
         except (InvalidWheelFilename, InvalidVersion) as error:
             raise InvalidUpload(
                 f"Invalid wheel filename {filename!r}: {error}"
             ) from None
-        return DistributionFilename(filename, FileKind.WHEEL, name, version, tags)
+        return DistributionFilename(
+            filename, FileKind.WHEEL, name, version, tags, build
+        )
     if filename.endswith((".tar.gz", ".zip")):
         try:
             name, version = parse_sdist_filename(filename)

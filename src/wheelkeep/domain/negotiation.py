@@ -1,51 +1,96 @@
-"""Choosing an index page format from an ``Accept`` header (PEP 691)."""
+"""Choosing an index page format from an ``Accept`` header (PEP 691).
+
+Each format is weighed as RFC 9110 says: by the most specific media range that
+matches one of its media types (an exact type beats ``type/*``, which beats
+``*/*``), so ``text/html;q=0, */*`` refuses HTML even though ``*/*`` would
+allow it.
+"""
+
+import re
+from dataclasses import dataclass
 
 from wheelkeep.domain.index_pages import PageFormat
 
-# What each acceptable media range gives, in the server's order of preference
-# when the client weighs several equally.
-_OFFERS: dict[str, PageFormat] = {
-    "application/vnd.pypi.simple.v1+json": PageFormat.JSON,
-    "application/vnd.pypi.simple.latest+json": PageFormat.JSON,
-    "application/vnd.pypi.simple.v1+html": PageFormat.HTML,
-    "application/vnd.pypi.simple.latest+html": PageFormat.HTML,
-    "text/html": PageFormat.LEGACY_HTML,
+# The media types each format answers to, in the server's order of preference
+# when the client weighs several equally: a bare ``*/*`` (browsers, curl) gets
+# HTML a person can read, ``application/*`` gets JSON.
+_FORMATS: dict[PageFormat, tuple[str, ...]] = {
+    PageFormat.LEGACY_HTML: ("text/html",),
+    PageFormat.JSON: (
+        "application/vnd.pypi.simple.v1+json",
+        "application/vnd.pypi.simple.latest+json",
+    ),
+    PageFormat.HTML: (
+        "application/vnd.pypi.simple.v1+html",
+        "application/vnd.pypi.simple.latest+html",
+    ),
 }
-_WILDCARDS: dict[str, PageFormat] = {
-    "*/*": PageFormat.LEGACY_HTML,
-    "text/*": PageFormat.LEGACY_HTML,
-    "application/*": PageFormat.JSON,
-}
+_QUALITY = re.compile(r"0(\.\d{0,3})?|1(\.0{0,3})?")
+
+
+@dataclass(frozen=True)
+class _Range:
+    media_range: str
+    quality: float
+    position: int
+
+    def specificity(self, media_type: str) -> int | None:
+        """2 for an exact match, 1 for ``type/*``, 0 for ``*/*``; None if no match."""
+        if self.media_range == media_type:
+            return 2
+        if self.media_range == media_type.split("/", 1)[0] + "/*":
+            return 1
+        if self.media_range == "*/*":
+            return 0
+        return None
 
 
 def choose_format(accept: str | None) -> PageFormat | None:
     """The best format for the header, or None when nothing offered fits (406).
 
-    A missing or empty header means HTML, as PEP 503 clients expect.
+    A missing or empty header means HTML, as PEP 503 clients expect. Higher
+    quality wins; on a tie, the format named earlier in the header, then the
+    server's preference.
     """
     if not accept or not accept.strip():
         return PageFormat.LEGACY_HTML
-    best: tuple[float, int, PageFormat] | None = None
-    for position, item in enumerate(accept.split(",")):
-        media_range, quality = _parse_item(item)
-        offer = _OFFERS.get(media_range) or _WILDCARDS.get(media_range)
-        if offer is None or quality <= 0:
+    ranges = _parse(accept)
+    best: tuple[float, int, int, PageFormat] | None = None
+    for preference, (page_format, media_types) in enumerate(_FORMATS.items()):
+        match = _best_match(ranges, media_types)
+        if match is None or match.quality <= 0:
             continue
-        # Higher quality wins; on a tie, the earlier entry in the header.
-        candidate = (quality, -position, offer)
-        if best is None or candidate[:2] > best[:2]:
+        candidate = (match.quality, -match.position, -preference, page_format)
+        if best is None or candidate[:3] > best[:3]:
             best = candidate
-    return best[2] if best else None
+    return best[3] if best else None
 
 
-def _parse_item(item: str) -> tuple[str, float]:
-    media_range, *parameters = (part.strip() for part in item.split(";"))
-    quality = 1.0
-    for parameter in parameters:
-        key, _, value = parameter.partition("=")
-        if key.strip().lower() == "q":
-            try:
-                quality = float(value.strip())
-            except ValueError:
-                quality = 0.0
-    return media_range.lower(), quality
+def _best_match(ranges: list[_Range], media_types: tuple[str, ...]) -> _Range | None:
+    """The range that decides a format: most specific, then highest quality."""
+    best: tuple[int, float, int, _Range] | None = None
+    for item in ranges:
+        for media_type in media_types:
+            specificity = item.specificity(media_type)
+            if specificity is None:
+                continue
+            candidate = (specificity, item.quality, -item.position, item)
+            if best is None or candidate[:3] > best[:3]:
+                best = candidate
+    return best[3] if best else None
+
+
+def _parse(accept: str) -> list[_Range]:
+    """The header's media ranges; an item with a malformed quality is ignored."""
+    ranges: list[_Range] = []
+    for position, item in enumerate(accept.split(",")):
+        media_range, *parameters = (part.strip() for part in item.split(";"))
+        quality: float | None = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                value = value.strip()
+                quality = float(value) if _QUALITY.fullmatch(value) else None
+        if quality is not None and media_range:
+            ranges.append(_Range(media_range.lower(), quality, position))
+    return ranges

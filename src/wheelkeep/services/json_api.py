@@ -4,14 +4,15 @@ from typing import Any
 from urllib.parse import quote
 
 from packaging.metadata import parse_email
-from packaging.version import Version
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wheelkeep.db.models import File, Package, PackageStatus, Release
 from wheelkeep.domain.errors import NotFound
 from wheelkeep.domain.index_pages import format_upload_time
-from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
+from wheelkeep.domain.names import canonical_version
 from wheelkeep.services.projects import current_serial
 from wheelkeep.storage.base import BlobStore
 
@@ -41,7 +42,10 @@ def package_json(
     """The JSON document for a package, or for one of its releases."""
     package = session.scalar(
         select(Package).where(
-            Package.project_id == project_id, Package.name == normalize_name(name)
+            # Not validated: a name no upload could have used simply matches
+            # nothing, and a read answers 404 rather than an upload's 400.
+            Package.project_id == project_id,
+            Package.name == canonicalize_name(name),
         )
     )
     if package is None or package.status is PackageStatus.QUARANTINED:
@@ -67,7 +71,10 @@ def package_json(
 
 def _choose(releases: list[Release], version: str | None) -> Release:
     if version is not None:
-        canonical = canonical_version(parse_version(version))
+        try:
+            canonical = canonical_version(Version(version))
+        except InvalidVersion:
+            raise NotFound(f"Version {version!r} not found.") from None
         for release in releases:
             if release.canonical_version == canonical:
                 return release

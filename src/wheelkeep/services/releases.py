@@ -8,7 +8,6 @@ or by a snapshot) are removed in the same unit of work.
 import logging
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -41,10 +40,7 @@ def _bump_serial(session: Session, project_id: int) -> int:
 
 def _find_release(session: Session, ref: ReleaseRef) -> Release:
     name = normalize_name(ref.package)
-    try:
-        canonical = canonical_version(parse_version(ref.version))
-    except InvalidVersion:
-        raise NotFound(f"No release {ref.package} {ref.version}.") from None
+    canonical = canonical_version(parse_version(ref.version))
     release = session.scalar(
         select(Release)
         .join(Package, Release.package_id == Package.id)
@@ -122,7 +118,9 @@ def delete_files(
             files=[file.filename for file in files],
         )
         # Still inside the write transaction: no upload can start referring to
-        # these blobs between the check and the removal.
+        # these blobs between the check and the removal. Known shortcoming: if
+        # the commit itself then failed, the files would stay listed without
+        # their bytes (downloads 404) until deleted again.
         for digest in orphans:
             if not blob_in_use(session, digest):
                 registry.blobs.delete(digest)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packaging.metadata import Metadata
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from wheelkeep.db.models import (
     Release,
 )
 from wheelkeep.domain.access import Principal
-from wheelkeep.domain.digests import check_sent_digests
+from wheelkeep.domain.digests import check_sent_digests, sha256_of
 from wheelkeep.domain.distributions import (
     DistributionFilename,
     parse_filename,
@@ -77,7 +77,7 @@ def publish(
     checked = _check(fields, filename, pending)
     sha256 = pending.digests.sha256
     with registry.session() as session:
-        existing = _existing_upload(session, project_id, checked.dist.filename, sha256)
+        existing = _existing_upload(session, project_id, checked.dist, sha256)
     if existing is not None:
         return existing
 
@@ -86,13 +86,14 @@ def publish(
     try:
         with registry.transaction() as session:
             serial = _lock_project(session, project_id)
-            existing = _existing_upload(
-                session, project_id, checked.dist.filename, sha256
-            )
+            existing = _existing_upload(session, project_id, checked.dist, sha256)
             if existing is not None:
+                # A concurrent identical upload won: nothing changed, so the
+                # serial must not move either.
+                session.rollback()
                 return existing
             _record(session, project_id, checked, pending, metadata_sha256, principal)
-            _ensure_blob(registry, pending)
+            _ensure_blobs(registry, pending, checked.raw_metadata)
             audit.record(
                 session,
                 action="file.upload",
@@ -133,26 +134,55 @@ def _check(fields: Mapping[str, str], filename: str, pending: PendingBlob) -> _C
 
 
 def _existing_upload(
-    session: Session, project_id: int, filename: str, sha256: str
+    session: Session, project_id: int, dist: DistributionFilename, sha256: str
 ) -> Published | None:
-    """A no-op result for a retried identical upload; an error for other bytes."""
-    stored = session.scalar(
-        select(File.sha256).where(
-            File.project_id == project_id, File.filename == filename
-        )
-    )
-    if stored is not None:
-        if stored == sha256:
+    """A no-op result for a retried identical upload; an error for other bytes.
+
+    Filenames are compared by the file they stand for, so another spelling of
+    a taken or deleted name (case, separators, '1.0' for '1.0.0') is refused
+    as the name itself would be.
+    """
+    for filename, stored_sha256 in _package_files(session, project_id, dist.name):
+        if parse_filename(filename).identity != dist.identity:
+            continue
+        if stored_sha256 == sha256:
             return Published(filename, sha256, created=False)
         raise refuse_existing(filename, deleted=False)
-    deleted = session.scalar(
-        select(FileTombstone.id).where(
-            FileTombstone.project_id == project_id, FileTombstone.filename == filename
+    for filename in _tombstone_candidates(session, project_id, dist.name):
+        if parse_filename(filename).identity == dist.identity:
+            raise refuse_existing(filename, deleted=True)
+    return None
+
+
+def _package_files(
+    session: Session, project_id: int, name: str
+) -> list[tuple[str, str]]:
+    rows = session.execute(
+        select(File.filename, File.sha256)
+        .join(Release, File.release_id == Release.id)
+        .join(Package, Release.package_id == Package.id)
+        .where(Package.project_id == project_id, Package.name == name)
+    )
+    return [(row.filename, row.sha256) for row in rows]
+
+
+def _tombstone_candidates(session: Session, project_id: int, name: str) -> list[str]:
+    """Deleted filenames that may be spellings of the package's name.
+
+    A tombstone keeps only the filename, so every spelling of the name is
+    folded to lower case and underscores in SQL; the pattern also matches
+    other packages sharing the prefix, which the caller's comparison drops.
+    """
+    folded = func.lower(
+        func.replace(func.replace(FileTombstone.filename, "-", "_"), ".", "_")
+    )
+    rows = session.scalars(
+        select(FileTombstone.filename).where(
+            FileTombstone.project_id == project_id,
+            folded.like(name.replace("-", "_") + "_%"),
         )
     )
-    if deleted is not None:
-        raise refuse_existing(filename, deleted=True)
-    return None
+    return list(rows)
 
 
 def _lock_project(session: Session, project_id: int) -> int:
@@ -244,14 +274,18 @@ def _release(session: Session, package: Package, checked: _Checked) -> Release:
     return release
 
 
-def _ensure_blob(registry: Registry, pending: PendingBlob) -> None:
-    """Put the blob back if a concurrent failed upload removed it meanwhile.
+def _ensure_blobs(registry: Registry, pending: PendingBlob, metadata: bytes) -> None:
+    """Put the blobs back if a concurrent failed upload removed them meanwhile.
 
-    Runs while this transaction holds the write lock, and blobs are removed
-    only under that lock, so after this the blob stays until the commit.
+    Wheels of one release often share the same METADATA bytes, so another
+    upload may have created the metadata blob this one found, and removed it on
+    failure. This runs while the transaction holds the write lock, and blobs
+    are removed only under that lock, so after this they stay until the commit.
     """
     if registry.blobs.locate(pending.digests.sha256) is None:
         registry.blobs.keep(pending)
+    if registry.blobs.locate(sha256_of(metadata)) is None:
+        registry.blobs.put_bytes(metadata)
 
 
 def _forget_blob(registry: Registry, sha256: str, created: bool) -> None:
