@@ -11,6 +11,8 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# twine 6.1 beside the main environment, for the --skip-existing test.
+LEGACY_TWINE := $(TOOLS)/twine-legacy
 # Debian packages the tests and benchmarks drive.
 SYSTEM_PACKAGES ?=
 
@@ -19,7 +21,7 @@ SYSTEM_PACKAGES ?=
 serve: $(STAMP)
 	WHEELKEEP_DATA_DIR=$(DATA_DIR) $(BIN)/wheelkeep serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) system-packages
+test: $(STAMP) $(LEGACY_TWINE) system-packages
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
@@ -43,6 +45,8 @@ bench: $(STAMP) system-packages
 lock: $(UV)
 	$(UV) pip compile pyproject.toml --group dev --generate-hashes --universal \
 		--python-version 3.11 -q -o requirements/dev.lock
+	$(UV) pip compile requirements/twine-legacy.in --no-deps --generate-hashes \
+		--universal --python-version 3.11 -q -o requirements/twine-legacy.lock
 
 system-packages:
 	@bash scripts/system-packages.sh $(SYSTEM_PACKAGES)
@@ -56,6 +60,11 @@ $(STAMP): $(UV) requirements/dev.lock pyproject.toml
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
+
+$(LEGACY_TWINE): $(UV) requirements/twine-legacy.lock
+	rm -rf $(LEGACY_TWINE)
+	$(UV) pip install --quiet --no-deps --require-hashes --python $(PYTHON) \
+		--target $(LEGACY_TWINE) -r requirements/twine-legacy.lock
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,6 @@ uploading the same files.
 
 import hashlib
 import json
-import os
 import platform
 import subprocess
 import sys
@@ -104,17 +103,17 @@ def env(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def dists(folder: Path) -> Dists:
+def dists(folder: Path, env: dict[str, str]) -> Dists:
     """The pure package built by hatchling, and two wheels made by the factories."""
     source = folder / "wk-pure"
     (source / "src" / "wk_pure").mkdir(parents=True)
     (source / "pyproject.toml").write_text(PURE_PROJECT)
     (source / "src" / "wk_pure" / "__init__.py").write_text("VALUE = 'pure'\n")
     out = folder / "dist"
-    # The build backend comes from the package registry, as on a developer's
-    # machine: this step uses the machine's own pip settings.
-    build = [sys.executable, "-m", "build", "--installer", "uv", "--outdir", str(out)]
-    run([*build, str(source)], os.environ)
+    # hatchling is installed in the test environment: building without
+    # isolation keeps the test off the network.
+    build = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out)]
+    run([*build, str(source)], env)
     jetson = Dist(
         name="wk-jetson",
         version="1.0",
@@ -209,17 +208,15 @@ def test_uv_publish_uploads_both(
 
 
 @pytest.fixture(scope="module")
-def twine6(folder: Path) -> Path:
-    """twine 6.0, the last release that honours --skip-existing for any index.
+def twine6() -> Path:
+    """twine 6.1, the last release that honours --skip-existing for any index.
 
-    From 6.1 on, twine refuses the option before sending anything unless the
-    URL is PyPI's own, so no private index can serve it to newer releases. The
-    test environment's own twine is newer; 6.0 runs on its dependencies.
+    From 6.2 on, twine refuses the option before sending anything unless the
+    URL is PyPI's own. ``make test`` installs 6.1 beside the test environment
+    (it runs on that environment's dependencies), so the test needs no network.
     """
-    target = folder / "twine6"
-    install = [tool("uv"), "pip", "install", "--quiet", "--no-deps"]
-    # From the package registry, with the machine's settings.
-    run([*install, "--target", str(target), "twine>=6.0,<6.1", "pkginfo"], os.environ)
+    target = Path(__file__).resolve().parents[2] / ".tools" / "twine-legacy"
+    assert (target / "twine").is_dir(), f"{target} is missing: run make test"
     return target
 
 
