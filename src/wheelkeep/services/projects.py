@@ -3,7 +3,7 @@
 import logging
 from urllib.parse import unquote
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,40 @@ def find_project(session: Session, reference: str | int) -> Project:
 
 def current_serial(session: Session, project_id: int) -> int:
     serial = session.scalar(select(Project.serial).where(Project.id == project_id))
+    if serial is None:
+        raise NotFound("Project not found.")
+    return serial
+
+
+def lock_project(session: Session, project_id: int) -> int:
+    """Take the write lock on the project's row first; return its serial.
+
+    Every change to a project's index (upload, yank, delete, promotion,
+    snapshot) starts here, so changes to one project run one at a time and a
+    change sees one state of the index from its first read to its commit.
+    NotFound when the project does not exist.
+    """
+    return _add_to_serial(session, project_id, 0)
+
+
+def bump_serial(session: Session, project_id: int) -> int:
+    """Take the write lock first, as :func:`lock_project`, and count one change.
+
+    Returns the new serial, which every cached page of the project then misses.
+    """
+    return _add_to_serial(session, project_id, 1)
+
+
+def _add_to_serial(session: Session, project_id: int, changes: int) -> int:
+    # An UPDATE, even one that changes nothing, takes the row's write lock (on
+    # SQLite, the database's) at once; reading first and writing later could
+    # deadlock with another writer doing the same.
+    serial = session.execute(
+        update(Project)
+        .where(Project.id == project_id)
+        .values(serial=Project.serial + changes)
+        .returning(Project.serial)
+    ).scalar_one_or_none()
     if serial is None:
         raise NotFound("Project not found.")
     return serial

@@ -15,7 +15,7 @@ before, the promotion is refused as a whole.
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wheelkeep.db.models import (
@@ -23,13 +23,13 @@ from wheelkeep.db.models import (
     FileTombstone,
     Package,
     PackageStatus,
-    Project,
     Release,
 )
 from wheelkeep.domain.access import Principal
 from wheelkeep.domain.errors import Conflict, InvalidRequest, NotFound
 from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
 from wheelkeep.services import audit
+from wheelkeep.services.projects import bump_serial, lock_project
 from wheelkeep.services.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -123,14 +123,7 @@ def _lock_projects(session: Session, *project_ids: int) -> None:
     the blobs this promotion is about to refer to.
     """
     for project_id in sorted(project_ids):
-        found = session.execute(
-            update(Project)
-            .where(Project.id == project_id)
-            .values(serial=Project.serial)
-            .returning(Project.id)
-        ).scalar_one_or_none()
-        if found is None:
-            raise NotFound("Project not found.")
+        lock_project(session, project_id)
 
 
 def _source_release(
@@ -201,9 +194,7 @@ def _copy(
     source: Release,
     files: list[File],
 ) -> None:
-    session.execute(
-        update(Project).where(Project.id == target_id).values(serial=Project.serial + 1)
-    )
+    bump_serial(session, target_id)
     release = _target_release(session, target_id, source)
     for file in files:
         for digest in (file.sha256, file.metadata_sha256):

@@ -8,15 +8,16 @@ or by a snapshot) are removed in the same unit of work.
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from wheelkeep.db.models import File, FileTombstone, Package, Project, Release
+from wheelkeep.db.models import File, FileTombstone, Package, Release
 from wheelkeep.domain.access import Principal
 from wheelkeep.domain.errors import NotFound
 from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
 from wheelkeep.services import audit
-from wheelkeep.services.blob_refs import blob_in_use
+from wheelkeep.services.blob_refs import forget_unused
+from wheelkeep.services.projects import bump_serial
 from wheelkeep.services.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -27,15 +28,6 @@ class ReleaseRef:
     project_id: int
     package: str
     version: str
-
-
-def _bump_serial(session: Session, project_id: int) -> int:
-    return session.execute(
-        update(Project)
-        .where(Project.id == project_id)
-        .values(serial=Project.serial + 1)
-        .returning(Project.serial)
-    ).scalar_one()
 
 
 def _find_release(session: Session, ref: ReleaseRef) -> Release:
@@ -65,7 +57,7 @@ def set_yanked(
 ) -> None:
     """Yank (PEP 592) or unyank every file of a release."""
     with registry.transaction() as session:
-        _bump_serial(session, ref.project_id)
+        bump_serial(session, ref.project_id)
         release = _find_release(session, ref)
         release.yanked = yanked
         release.yanked_reason = reason if yanked else None
@@ -90,7 +82,7 @@ def delete_files(
     """Delete one file of a release, or all of them; return the deleted names."""
     orphans: set[str] = set()
     with registry.transaction() as session:
-        _bump_serial(session, ref.project_id)
+        bump_serial(session, ref.project_id)
         release = _find_release(session, ref)
         files = [f for f in release.files if filename in (None, f.filename)]
         if not files:
@@ -121,8 +113,6 @@ def delete_files(
         # these blobs between the check and the removal. Known shortcoming: if
         # the commit itself then failed, the files would stay listed without
         # their bytes (downloads 404) until deleted again.
-        for digest in orphans:
-            if not blob_in_use(session, digest):
-                registry.blobs.delete(digest)
+        forget_unused(session, registry.blobs, orphans)
     registry.pages.invalidate(ref.project_id)
     return [file.filename for file in files]

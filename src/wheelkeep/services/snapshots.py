@@ -24,7 +24,6 @@ from sqlalchemy import (
     literal,
     select,
     union,
-    update,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import CompoundSelect
@@ -33,7 +32,6 @@ from wheelkeep.db.models import (
     File,
     Package,
     PackageStatus,
-    Project,
     Release,
     Snapshot,
     SnapshotFile,
@@ -53,6 +51,7 @@ from wheelkeep.domain.names import NormalizedName
 from wheelkeep.services import audit
 from wheelkeep.services.files import METADATA_SUFFIX, Download
 from wheelkeep.services.pages import Page, PageCache, page_of
+from wheelkeep.services.projects import lock_project
 from wheelkeep.services.registry import Registry
 from wheelkeep.storage.base import BlobStore
 
@@ -100,12 +99,7 @@ def create_snapshot(
     with registry.transaction() as session:
         # Lock the project row as uploads, yanks and deletes do, so the copy
         # sees one state of the index and the serial recorded is its serial.
-        serial = session.execute(
-            update(Project)
-            .where(Project.id == project_id)
-            .values(serial=Project.serial)
-            .returning(Project.serial)
-        ).scalar_one()
+        serial = lock_project(session, project_id)
         if _find(session, project_id, name) is not None:
             raise Conflict(f"A snapshot named {name!r} exists already in this project.")
         snapshot = Snapshot(
@@ -228,11 +222,7 @@ def delete_snapshot(
     with registry.transaction() as session:
         # The write lock first: no upload or promotion can start referring to
         # a blob between the check below and its removal.
-        session.execute(
-            update(Project)
-            .where(Project.id == project_id)
-            .values(serial=Project.serial)
-        )
+        lock_project(session, project_id)
         snapshot = find_snapshot(session, project_id, name)
         orphans = _digests_only_in(session, snapshot.id)
         session.execute(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packaging.metadata import Metadata
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,6 @@ from wheelkeep.db.models import (
     FileTombstone,
     Package,
     PackageStatus,
-    Project,
     Release,
 )
 from wheelkeep.domain.access import Principal
@@ -42,7 +41,8 @@ from wheelkeep.domain.uploads import (
     refuse_existing,
 )
 from wheelkeep.services import audit
-from wheelkeep.services.blob_refs import blob_in_use
+from wheelkeep.services.blob_refs import forget_unused
+from wheelkeep.services.projects import bump_serial, lock_project
 from wheelkeep.services.registry import Registry
 from wheelkeep.storage.base import PendingBlob
 
@@ -85,7 +85,7 @@ def publish(
     metadata_sha256, created_metadata = registry.blobs.put_bytes(checked.raw_metadata)
     try:
         with registry.transaction() as session:
-            serial = _lock_project(session, project_id)
+            serial = bump_serial(session, project_id)
             existing = _existing_upload(session, project_id, checked.dist, sha256)
             if existing is not None:
                 # A concurrent identical upload won: nothing changed, so the
@@ -105,8 +105,8 @@ def publish(
                 serial=serial,
             )
     except BaseException:
-        _forget_blob(registry, sha256, created_blob)
-        _forget_blob(registry, metadata_sha256, created_metadata)
+        created = {sha256: created_blob, metadata_sha256: created_metadata}
+        _forget_blobs(registry, project_id, [d for d, new in created.items() if new])
         raise
     registry.pages.invalidate(project_id)
     log.info(
@@ -183,16 +183,6 @@ def _tombstone_candidates(session: Session, project_id: int, name: str) -> list[
         )
     )
     return list(rows)
-
-
-def _lock_project(session: Session, project_id: int) -> int:
-    """Bump the project's serial first, which takes the write lock at once."""
-    return session.execute(
-        update(Project)
-        .where(Project.id == project_id)
-        .values(serial=Project.serial + 1)
-        .returning(Project.serial)
-    ).scalar_one()
 
 
 def _record(
@@ -288,13 +278,12 @@ def _ensure_blobs(registry: Registry, pending: PendingBlob, metadata: bytes) -> 
         registry.blobs.put_bytes(metadata)
 
 
-def _forget_blob(registry: Registry, sha256: str, created: bool) -> None:
-    """Remove a blob this upload created, unless a file or a snapshot refers to it."""
-    if not created:
+def _forget_blobs(registry: Registry, project_id: int, digests: list[str]) -> None:
+    """Remove the blobs this upload created, unless a file or a snapshot uses them."""
+    if not digests:
         return
     with registry.transaction() as session:
-        # Taking the write lock first makes the check and the removal atomic
-        # with respect to other uploads' commits.
-        session.execute(update(Project).where(Project.id == -1).values(serial=0))
-        if not blob_in_use(session, sha256):
-            registry.blobs.delete(sha256)
+        # The write lock first makes the check and the removal atomic with
+        # respect to other uploads' commits.
+        lock_project(session, project_id)
+        forget_unused(session, registry.blobs, digests)
