@@ -27,10 +27,10 @@ from wheelkeep.db.models import (
 )
 from wheelkeep.domain.access import Principal
 from wheelkeep.domain.errors import Conflict, InvalidRequest, NotFound
-from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
 from wheelkeep.services import audit
 from wheelkeep.services.projects import bump_serial, lock_project
 from wheelkeep.services.registry import Registry
+from wheelkeep.services.releases import ReleaseRef, find_release
 
 log = logging.getLogger(__name__)
 
@@ -129,19 +129,9 @@ def _lock_projects(session: Session, *project_ids: int) -> None:
 def _source_release(
     session: Session, project_id: int, package: str, version: str
 ) -> Release:
-    name = normalize_name(package)
-    canonical = canonical_version(parse_version(version))
-    release = session.scalar(
-        select(Release)
-        .join(Package, Release.package_id == Package.id)
-        .where(
-            Package.project_id == project_id,
-            Package.name == name,
-            Package.status != PackageStatus.QUARANTINED,
-            Release.canonical_version == canonical,
-        )
-    )
-    if release is None or not release.files:
+    ref = ReleaseRef(project_id, package, version)
+    release = find_release(session, ref, served_only=True)
+    if release is None:
         raise NotFound(f"No release {package} {version} in the source project.")
     if release.yanked:
         raise Conflict(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from wheelkeep.db.models import File, FileTombstone, Package, Release
+from wheelkeep.db.models import File, FileTombstone, Package, PackageStatus, Release
 from wheelkeep.domain.access import Principal
 from wheelkeep.domain.errors import NotFound
 from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
@@ -30,10 +30,17 @@ class ReleaseRef:
     version: str
 
 
-def _find_release(session: Session, ref: ReleaseRef) -> Release:
+def find_release(
+    session: Session, ref: ReleaseRef, *, served_only: bool = False
+) -> Release | None:
+    """The release ``ref`` names, or None; InvalidUpload for an invalid name or version.
+
+    With ``served_only``, a release the index does not offer counts as missing:
+    one of a quarantined package, or one without files.
+    """
     name = normalize_name(ref.package)
     canonical = canonical_version(parse_version(ref.version))
-    release = session.scalar(
+    query = (
         select(Release)
         .join(Package, Release.package_id == Package.id)
         .where(
@@ -42,6 +49,16 @@ def _find_release(session: Session, ref: ReleaseRef) -> Release:
             Release.canonical_version == canonical,
         )
     )
+    if served_only:
+        query = query.where(Package.status != PackageStatus.QUARANTINED)
+    release = session.scalar(query)
+    if release is None or (served_only and not release.files):
+        return None
+    return release
+
+
+def _find_release(session: Session, ref: ReleaseRef) -> Release:
+    release = find_release(session, ref)
     if release is None:
         raise NotFound(f"No release {ref.package} {ref.version} in this project.")
     return release
