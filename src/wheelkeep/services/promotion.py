@@ -18,19 +18,19 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wheelkeep.db.models import (
-    File,
-    FileTombstone,
-    Package,
-    PackageStatus,
-    Release,
-)
+from wheelkeep.db.models import File, FileTombstone, Release
 from wheelkeep.domain.access import Principal
 from wheelkeep.domain.errors import Conflict, InvalidRequest, NotFound
 from wheelkeep.services import audit
 from wheelkeep.services.projects import bump_serial, lock_project
 from wheelkeep.services.registry import Registry
-from wheelkeep.services.releases import ReleaseRef, find_release
+from wheelkeep.services.releases import (
+    CLOSED_STATUSES,
+    ReleaseRef,
+    find_or_add_package,
+    find_or_add_release,
+    find_release,
+)
 
 log = logging.getLogger(__name__)
 
@@ -213,38 +213,14 @@ def _copy(
 
 
 def _target_release(session: Session, target_id: int, source: Release) -> Release:
-    package = session.scalar(
-        select(Package).where(
-            Package.project_id == target_id, Package.name == source.package.name
-        )
+    package = find_or_add_package(
+        session, target_id, source.package.name, source.package.display_name
     )
-    if package is None:
-        package = Package(
-            project_id=target_id,
-            name=source.package.name,
-            display_name=source.package.display_name,
-            status=PackageStatus.ACTIVE,
-        )
-        session.add(package)
-        session.flush()
-    elif package.status in (PackageStatus.ARCHIVED, PackageStatus.QUARANTINED):
+    if package.status in CLOSED_STATUSES:
         raise Conflict(
             f"Package {package.display_name!r} is {package.status.value} in the target "
             "project: it takes no new files."
         )
-    release = session.scalar(
-        select(Release).where(
-            Release.package_id == package.id,
-            Release.canonical_version == source.canonical_version,
-        )
+    return find_or_add_release(
+        session, package, source.version, source.canonical_version, source.summary
     )
-    if release is None:
-        release = Release(
-            package_id=package.id,
-            version=source.version,
-            canonical_version=source.canonical_version,
-            summary=source.summary,
-        )
-        session.add(release)
-        session.flush()
-    return release

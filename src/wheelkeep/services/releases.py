@@ -1,4 +1,4 @@
-"""Yanking, unyanking and deleting releases and files.
+"""Releases: finding and adding them, yanking, unyanking and deleting their files.
 
 Deleting a file keeps a tombstone of its filename, so the name can never be
 reused with other bytes. Blobs no longer referenced (by a file of any project
@@ -21,6 +21,9 @@ from wheelkeep.services.projects import bump_serial
 from wheelkeep.services.registry import Registry
 
 log = logging.getLogger(__name__)
+
+# A package in one of these states takes no new files (PEP 792).
+CLOSED_STATUSES = (PackageStatus.ARCHIVED, PackageStatus.QUARANTINED)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,53 @@ def find_release(
     release = session.scalar(query)
     if release is None or (served_only and not release.files):
         return None
+    return release
+
+
+def find_or_add_package(
+    session: Session, project_id: int, name: str, display_name: str
+) -> Package:
+    """The project's package of that normalised name, added (active) if it has none.
+
+    The caller decides what a package in one of ``CLOSED_STATUSES`` means.
+    """
+    package = session.scalar(
+        select(Package).where(Package.project_id == project_id, Package.name == name)
+    )
+    if package is None:
+        package = Package(
+            project_id=project_id,
+            name=name,
+            display_name=display_name,
+            status=PackageStatus.ACTIVE,
+        )
+        session.add(package)
+        session.flush()
+    return package
+
+
+def find_or_add_release(
+    session: Session,
+    package: Package,
+    version: str,
+    canonical: str,
+    summary: str | None,
+) -> Release:
+    """The package's release of that canonical version, added if it has none yet."""
+    release = session.scalar(
+        select(Release).where(
+            Release.package_id == package.id, Release.canonical_version == canonical
+        )
+    )
+    if release is None:
+        release = Release(
+            package_id=package.id,
+            version=version,
+            canonical_version=canonical,
+            summary=summary,
+        )
+        session.add(release)
+        session.flush()
     return release
 
 

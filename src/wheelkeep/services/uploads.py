@@ -20,7 +20,6 @@ from wheelkeep.db.models import (
     File,
     FileTombstone,
     Package,
-    PackageStatus,
     Release,
 )
 from wheelkeep.domain.access import Principal
@@ -44,6 +43,11 @@ from wheelkeep.services import audit
 from wheelkeep.services.blob_refs import forget_unused
 from wheelkeep.services.projects import bump_serial, lock_project
 from wheelkeep.services.registry import Registry
+from wheelkeep.services.releases import (
+    CLOSED_STATUSES,
+    find_or_add_package,
+    find_or_add_release,
+)
 from wheelkeep.storage.base import PendingBlob
 
 log = logging.getLogger(__name__)
@@ -193,8 +197,7 @@ def _record(
     metadata_sha256: str,
     principal: Principal,
 ) -> None:
-    package = _package(session, project_id, checked)
-    release = _release(session, package, checked)
+    release = _release(session, project_id, checked)
     digests = pending.digests
     session.add(
         File(
@@ -222,46 +225,23 @@ def _record(
         raise refuse_existing(checked.dist.filename, deleted=False) from None
 
 
-def _package(session: Session, project_id: int, checked: _Checked) -> Package:
-    name = checked.dist.name
-    package = session.scalar(
-        select(Package).where(Package.project_id == project_id, Package.name == name)
+def _release(session: Session, project_id: int, checked: _Checked) -> Release:
+    package = find_or_add_package(
+        session, project_id, checked.dist.name, checked.metadata.name
     )
-    if package is None:
-        package = Package(
-            project_id=project_id,
-            name=name,
-            display_name=checked.metadata.name,
-            status=PackageStatus.ACTIVE,
-        )
-        session.add(package)
-        session.flush()
-    elif package.status in (PackageStatus.ARCHIVED, PackageStatus.QUARANTINED):
+    if package.status in CLOSED_STATUSES:
         raise InvalidUpload(
             f"Package {package.display_name!r} is {package.status.value}: it takes no "
             "new uploads."
         )
-    return package
-
-
-def _release(session: Session, package: Package, checked: _Checked) -> Release:
     version = checked.dist.version
-    canonical = canonical_version(version)
-    release = session.scalar(
-        select(Release).where(
-            Release.package_id == package.id, Release.canonical_version == canonical
-        )
+    return find_or_add_release(
+        session,
+        package,
+        str(version),
+        canonical_version(version),
+        checked.metadata.summary,
     )
-    if release is None:
-        release = Release(
-            package_id=package.id,
-            version=str(version),
-            canonical_version=canonical,
-            summary=checked.metadata.summary,
-        )
-        session.add(release)
-        session.flush()
-    return release
 
 
 def _ensure_blobs(registry: Registry, pending: PendingBlob, metadata: bytes) -> None:
