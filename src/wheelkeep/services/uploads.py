@@ -12,16 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packaging.metadata import Metadata
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from wheelkeep.db.models import (
-    File,
-    FileTombstone,
-    Package,
-    Release,
-)
+from wheelkeep.db.models import File, Release
 from wheelkeep.domain.access import Principal
 from wheelkeep.domain.digests import check_sent_digests, sha256_of
 from wheelkeep.domain.distributions import (
@@ -41,6 +35,7 @@ from wheelkeep.domain.uploads import (
 )
 from wheelkeep.services import audit
 from wheelkeep.services.blob_refs import forget_unused
+from wheelkeep.services.filenames import TakenNames
 from wheelkeep.services.projects import bump_serial, lock_project
 from wheelkeep.services.registry import Registry
 from wheelkeep.services.releases import (
@@ -142,51 +137,15 @@ def _existing_upload(
 ) -> Published | None:
     """A no-op result for a retried identical upload; an error for other bytes.
 
-    Filenames are compared by the file they stand for, so another spelling of
-    a taken or deleted name (case, separators, '1.0' for '1.0.0') is refused
-    as the name itself would be.
+    Another spelling of a taken or deleted name is refused as the name itself
+    would be (see :mod:`wheelkeep.services.filenames`).
     """
-    for filename, stored_sha256 in _package_files(session, project_id, dist.name):
-        if parse_filename(filename).identity != dist.identity:
-            continue
-        if stored_sha256 == sha256:
-            return Published(filename, sha256, created=False)
-        raise refuse_existing(filename, deleted=False)
-    for filename in _tombstone_candidates(session, project_id, dist.name):
-        if parse_filename(filename).identity == dist.identity:
-            raise refuse_existing(filename, deleted=True)
-    return None
-
-
-def _package_files(
-    session: Session, project_id: int, name: str
-) -> list[tuple[str, str]]:
-    rows = session.execute(
-        select(File.filename, File.sha256)
-        .join(Release, File.release_id == Release.id)
-        .join(Package, Release.package_id == Package.id)
-        .where(Package.project_id == project_id, Package.name == name)
-    )
-    return [(row.filename, row.sha256) for row in rows]
-
-
-def _tombstone_candidates(session: Session, project_id: int, name: str) -> list[str]:
-    """Deleted filenames that may be spellings of the package's name.
-
-    A tombstone keeps only the filename, so every spelling of the name is
-    folded to lower case and underscores in SQL; the pattern also matches
-    other packages sharing the prefix, which the caller's comparison drops.
-    """
-    folded = func.lower(
-        func.replace(func.replace(FileTombstone.filename, "-", "_"), ".", "_")
-    )
-    rows = session.scalars(
-        select(FileTombstone.filename).where(
-            FileTombstone.project_id == project_id,
-            folded.like(name.replace("-", "_") + "_%"),
-        )
-    )
-    return list(rows)
+    taken = TakenNames(session, project_id, dist.name).of(dist)
+    if taken is None:
+        return None
+    if not taken.deleted and taken.sha256 == sha256:
+        return Published(taken.filename, sha256, created=False)
+    raise refuse_existing(taken.filename, deleted=taken.deleted)
 
 
 def _record(
