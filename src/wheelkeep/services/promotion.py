@@ -9,19 +9,21 @@ keeps its own.
 
 A filename already in the target with the same bytes is left as it is, so
 promoting twice is harmless; with other bytes, or deleted from the target
-before, the promotion is refused as a whole.
+before, the promotion is refused as a whole. Names are compared as uploads
+compare them: another spelling of a name counts as the name.
 """
 
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wheelkeep.db.models import File, FileTombstone, Release
+from wheelkeep.db.models import File, Release
 from wheelkeep.domain.access import Principal
+from wheelkeep.domain.distributions import parse_filename
 from wheelkeep.domain.errors import Conflict, InvalidRequest, NotFound
 from wheelkeep.services import audit
+from wheelkeep.services.filenames import TakenNames
 from wheelkeep.services.projects import bump_serial, lock_project
 from wheelkeep.services.registry import Registry
 from wheelkeep.services.releases import (
@@ -78,7 +80,7 @@ def promote(
     with registry.transaction() as session:
         _lock_projects(session, source_project_id, target_project_id)
         release = _source_release(session, source_project_id, package, version)
-        to_copy = _files_to_copy(session, target_project_id, release.files)
+        to_copy = _files_to_copy(session, target_project_id, release)
         if to_copy:
             _copy(registry, session, principal, target_project_id, release, to_copy)
             audit.record(
@@ -141,39 +143,29 @@ def _source_release(
     return release
 
 
-def _files_to_copy(session: Session, target_id: int, files: list[File]) -> list[File]:
-    """The files the target lacks; refuses names it holds with other bytes."""
-    names = [file.filename for file in files]
-    present = dict(
-        session.execute(
-            select(File.filename, File.sha256).where(
-                File.project_id == target_id, File.filename.in_(names)
-            )
-        ).all()
-    )
-    deleted = set(
-        session.scalars(
-            select(FileTombstone.filename).where(
-                FileTombstone.project_id == target_id,
-                FileTombstone.filename.in_(names),
-            )
-        )
-    )
-    for file in files:
-        if file.filename in present and present[file.filename] != file.sha256:
-            raise Conflict(
-                f"{file.filename} exists in the target project with other bytes; "
-                "nothing was promoted."
-            )
-        if file.filename not in present and file.filename in deleted:
+def _files_to_copy(session: Session, target_id: int, release: Release) -> list[File]:
+    """The files the target lacks; refuses names it holds with other bytes.
+
+    Another spelling of a name the target holds or deleted counts as that
+    name, as it does for an upload.
+    """
+    taken_names = TakenNames(session, target_id, release.package.name)
+    to_copy = []
+    for file in release.files:
+        taken = taken_names.of(parse_filename(file.filename))
+        if taken is None:
+            to_copy.append(file)
+        elif taken.deleted:
             raise Conflict(
                 f"{file.filename} was deleted from the target project and its name "
                 "can never be reused; nothing was promoted."
             )
-    return sorted(
-        (file for file in files if file.filename not in present),
-        key=lambda file: file.filename,
-    )
+        elif taken.sha256 != file.sha256:
+            raise Conflict(
+                f"{file.filename} exists in the target project with other bytes; "
+                "nothing was promoted."
+            )
+    return sorted(to_copy, key=lambda file: file.filename)
 
 
 def _copy(
