@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from wheelkeep.db.models import File, Release
-from wheelkeep.domain.coverage import Coverage, ReleaseFile, coverage_of
+from wheelkeep.domain.coverage import Coverage, coverage_of
+from wheelkeep.domain.distributions import ReleaseFile
 from wheelkeep.domain.errors import InvalidUpload, NotFound
-from wheelkeep.domain.installs import Candidate, Choice, choose_file
+from wheelkeep.domain.installs import Choice, choose_file
 from wheelkeep.domain.profiles import Profile
 from wheelkeep.services.releases import ReleaseRef, find_release
 
@@ -40,10 +41,10 @@ def release_coverage(
 ) -> ReleaseCoverage:
     """The coverage matrix of a release; NotFound if the project has no such release."""
     release, files = _release_files(session, project_id, package, version)
-    coverage = coverage_of(ReleaseFile(f.filename, f.requires_python) for f in files)
-    candidates = [Candidate(f.filename, f.requires_python) for f in files]
+    release_files = [ReleaseFile(f.filename, f.requires_python) for f in files]
+    coverage = coverage_of(release_files)
     choices = [
-        choose_file(profile, candidates, allow_sdist=allow_sdist)
+        choose_file(profile, release_files, allow_sdist=allow_sdist)
         for profile in profiles
     ]
     return ReleaseCoverage(
