@@ -2,7 +2,6 @@
 
 import logging
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,20 +18,14 @@ from wheelkeep.domain.access import (
 from wheelkeep.domain.errors import Conflict, Forbidden, NotFound
 from wheelkeep.domain.namespaces import check_path, parent_of
 from wheelkeep.services import audit
-from wheelkeep.services.projects import MAX_ID, parse_id, projects_beneath
+from wheelkeep.services.projects import find_by_reference, projects_beneath
 
 log = logging.getLogger(__name__)
 
 
 def find_group(session: Session, reference: str | int) -> Group:
     """The group with that id or URL-encoded path; NotFound otherwise."""
-    group: Group | None
-    number = parse_id(reference)
-    if number is not None:
-        group = session.get(Group, number) if 0 < number <= MAX_ID else None
-    else:
-        path = unquote(str(reference)).strip("/")
-        group = session.scalar(select(Group).where(Group.path == path))
+    group = find_by_reference(session, Group, reference)
     if group is None:
         raise NotFound("Group not found.")
     return group

@@ -1,6 +1,7 @@
 """Projects: finding them by numeric id or path (GitLab's ``:id``), creating them."""
 
 import logging
+from typing import TypeVar
 from urllib.parse import unquote
 
 from sqlalchemy import select, update
@@ -20,6 +21,9 @@ DEFAULT_PROJECT_PATH = "default"
 # Ids are 64-bit integers in every database; a longer number names nothing.
 MAX_ID = 2**63 - 1
 
+# What GitLab's ``:id`` names: a project or a group.
+Namespace = TypeVar("Namespace", Project, Group)
+
 
 def parse_id(reference: str | int) -> int | None:
     """The numeric id a reference names, or None when it is a path."""
@@ -30,15 +34,20 @@ def parse_id(reference: str | int) -> int | None:
     return None
 
 
-def find_project(session: Session, reference: str | int) -> Project:
-    """The project with that id or URL-encoded path; NotFound otherwise."""
-    project: Project | None
+def find_by_reference(
+    session: Session, model: type[Namespace], reference: str | int
+) -> Namespace | None:
+    """The project or group with that numeric id or URL-encoded path, or None."""
     number = parse_id(reference)
     if number is not None:
-        project = session.get(Project, number) if 0 < number <= MAX_ID else None
-    else:
-        path = unquote(str(reference)).strip("/")
-        project = session.scalar(select(Project).where(Project.path == path))
+        return session.get(model, number) if 0 < number <= MAX_ID else None
+    path = unquote(str(reference)).strip("/")
+    return session.scalar(select(model).where(model.path == path))
+
+
+def find_project(session: Session, reference: str | int) -> Project:
+    """The project with that id or URL-encoded path; NotFound otherwise."""
+    project = find_by_reference(session, Project, reference)
     if project is None:
         raise NotFound("Project not found.")
     return project
