@@ -26,6 +26,10 @@ class Target:
             raise InvalidRequest("Name either a project or a group.")
 
     @property
+    def project_id(self) -> int | None:
+        return self.project.id if self.project is not None else None
+
+    @property
     def label(self) -> str:
         if self.project is not None:
             return f"project {self.project.path}"
@@ -66,13 +70,11 @@ def add_member(
 ) -> Membership:
     """Give the user the role on the target, replacing any role held there."""
     _check_may_manage(principal, target, role)
-    membership = session.scalar(
-        select(Membership).where(Membership.user_id == user.id, target.condition())
-    )
+    membership = _membership(session, user, target)
     if membership is None:
         membership = Membership(
             user_id=user.id,
-            project_id=target.project.id if target.project else None,
+            project_id=target.project_id,
             group_id=target.group.id if target.group else None,
             role=role,
         )
@@ -80,15 +82,7 @@ def add_member(
     else:
         membership.role = role
     session.flush()
-    audit.record(
-        session,
-        action="member.add",
-        principal=principal,
-        project_id=target.project.id if target.project else None,
-        target=f"{user.username} on {target.label}",
-        address=address,
-        role=role.value,
-    )
+    _audit(session, "member.add", principal, user, target, address, role=role.value)
     log.info("member.added user_id=%s role=%s actor=%s", user.id, role, principal.actor)
     return membership
 
@@ -101,21 +95,38 @@ def remove_member(
     address: str | None = None,
 ) -> None:
     _check_may_manage(principal, target, None)
-    membership = session.scalar(
-        select(Membership).where(Membership.user_id == user.id, target.condition())
-    )
+    membership = _membership(session, user, target)
     if membership is None:
         raise NotFound(f"{user.username} is not a member of {target.label}.")
     session.delete(membership)
+    _audit(session, "member.remove", principal, user, target, address)
+    log.info("member.removed user_id=%s actor=%s", user.id, principal.actor)
+
+
+def _membership(session: Session, user: User, target: Target) -> Membership | None:
+    return session.scalar(
+        select(Membership).where(Membership.user_id == user.id, target.condition())
+    )
+
+
+def _audit(
+    session: Session,
+    action: str,
+    principal: Principal,
+    user: User,
+    target: Target,
+    address: str | None,
+    **details: object,
+) -> None:
     audit.record(
         session,
-        action="member.remove",
+        action=action,
         principal=principal,
-        project_id=target.project.id if target.project else None,
+        project_id=target.project_id,
         target=f"{user.username} on {target.label}",
         address=address,
+        **details,
     )
-    log.info("member.removed user_id=%s actor=%s", user.id, principal.actor)
 
 
 def list_members(session: Session, target: Target) -> list[tuple[User, Membership]]:
