@@ -49,8 +49,17 @@ class Target:
         return Membership.group_id == self.group.id
 
 
-def _check_may_manage(principal: Principal, target: Target, role: Role | None) -> None:
-    """Maintainers manage members, but hand out no more than their own role."""
+def _check_may_manage(
+    principal: Principal,
+    target: Target,
+    role: Role | None,
+    current: Membership | None,
+) -> None:
+    """Maintainers manage members, but neither give nor touch a role above their own.
+
+    ``role`` is the role to give, ``current`` the membership it replaces or
+    removes: a maintainer may not demote or remove an owner.
+    """
     if principal.is_admin:
         return
     own = target.role_of(principal)
@@ -58,6 +67,10 @@ def _check_may_manage(principal: Principal, target: Target, role: Role | None) -
         raise Forbidden(f"Managing the members of {target.label} needs maintain.")
     if role is not None and role.rank > own.rank:
         raise Forbidden("A member's role may not exceed your own.")
+    if current is not None and current.role.rank > own.rank:
+        raise Forbidden(
+            "This member's role is above your own: it is not yours to change."
+        )
 
 
 def add_member(
@@ -69,8 +82,8 @@ def add_member(
     address: str | None = None,
 ) -> Membership:
     """Give the user the role on the target, replacing any role held there."""
-    _check_may_manage(principal, target, role)
     membership = _membership(session, user, target)
+    _check_may_manage(principal, target, role, membership)
     if membership is None:
         membership = Membership(
             user_id=user.id,
@@ -94,8 +107,8 @@ def remove_member(
     target: Target,
     address: str | None = None,
 ) -> None:
-    _check_may_manage(principal, target, None)
     membership = _membership(session, user, target)
+    _check_may_manage(principal, target, None, membership)
     if membership is None:
         raise NotFound(f"{user.username} is not a member of {target.label}.")
     session.delete(membership)
