@@ -4,21 +4,24 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wheelkeep.db.models import Group, Project
 from wheelkeep.domain.access import (
-    Permission,
     Principal,
     Visibility,
     can_see,
     is_beneath,
 )
-from wheelkeep.domain.errors import Conflict, Forbidden, NotFound
+from wheelkeep.domain.errors import NotFound
 from wheelkeep.domain.namespaces import check_path, parent_of
 from wheelkeep.services import audit
-from wheelkeep.services.projects import find_by_reference, projects_beneath
+from wheelkeep.services.projects import (
+    add_unique,
+    check_may_create_in,
+    find_by_reference,
+    projects_beneath,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +49,15 @@ def create_group(
         parent = session.scalar(select(Group).where(Group.path == parent_path))
         if parent is None:
             raise NotFound(f"Parent group {parent_path!r} not found.")
-    if not principal.is_admin:
-        role = principal.role_on_group(parent_path) if parent_path else None
-        if role is None or Permission.MANAGE not in role.permissions:
-            raise Forbidden(
-                "Creating a group here needs the maintain role on its parent."
-            )
+    check_may_create_in(
+        principal,
+        parent_path,
+        "Creating a group here needs the maintain role on its parent.",
+    )
     group = Group(
         parent_id=parent.id if parent else None, path=path, visibility=visibility
     )
-    session.add(group)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict(f"The path {path!r} is already taken.") from None
+    add_unique(session, group, f"The path {path!r} is already taken.")
     audit.record(
         session,
         action="group.create",

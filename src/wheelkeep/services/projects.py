@@ -138,18 +138,18 @@ def create_project(
     group = None
     if group_path is not None:
         group = _enclosing_group(session, principal, group_path, create_groups)
-    _check_may_create_in(principal, group_path)
+    check_may_create_in(
+        principal,
+        group_path,
+        "Creating a project here needs the maintain role on its group.",
+    )
     project = Project(
         group_id=group.id if group else None,
         path=path,
         visibility=visibility,
         serial=0,
     )
-    session.add(project)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict(f"The path {path!r} is already taken.") from None
+    add_unique(session, project, f"The path {path!r} is already taken.")
     audit.record(
         session,
         action="project.create",
@@ -196,10 +196,24 @@ def _enclosing_group(
     return parent
 
 
-def _check_may_create_in(principal: Principal, group_path: str | None) -> None:
-    """Top-level projects are for administrators; otherwise maintain the group."""
+def check_may_create_in(
+    principal: Principal, group_path: str | None, refusal: str
+) -> None:
+    """Top level is for administrators; in a group, the maintain role on it.
+
+    ``refusal`` is the Forbidden message, naming what was to be created.
+    """
     if principal.is_admin:
         return
     role = principal.role_on_group(group_path) if group_path else None
     if role is None or Permission.MANAGE not in role.permissions:
-        raise Forbidden("Creating a project here needs the maintain role on its group.")
+        raise Forbidden(refusal)
+
+
+def add_unique(session: Session, row: object, taken: str) -> None:
+    """Add a row whose unique name may be in use; Conflict(``taken``) if it is."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(taken) from None
