@@ -236,12 +236,27 @@ def open_project(
         project = find_by_reference(session, Project, project_ref)
     if rejected is not None and not _reads_public(project, permission):
         raise rejected
+    return principal, _authorized(principal, project, permission)
+
+
+def project_as(
+    registry: Registry, principal: Principal, project_ref: str, permission: Permission
+) -> Project:
+    """A second project for a principal :func:`open_project` already identified."""
+    with registry.session() as session:
+        project = find_by_reference(session, Project, project_ref)
+    return _authorized(principal, project, permission)
+
+
+def _authorized(
+    principal: Principal, project: Project | None, permission: Permission
+) -> Project:
     if project is None:
         if principal.is_anonymous:
             raise Unauthenticated("Authentication required: send a token as password.")
         raise NotFound("Project not found.")
     authorize(principal, project, permission)
-    return principal, project
+    return project
 
 
 def _reads_public(project: Project | None, permission: Permission) -> bool:
