@@ -214,6 +214,24 @@ def test_snapshot_events_are_audited(api: Api, registry: Registry) -> None:
     assert events[1].details == {"blobs_removed": 0}
 
 
+def test_snapshot_events_over_http_record_the_address(
+    api: Api, registry: Registry
+) -> None:
+    publish_old(api)
+
+    api.client.post(f"{BASE}/snapshots", json={"name": "before"}, headers=api.auth)
+    api.client.delete(f"{BASE}/snapshots/before", headers=api.auth)
+
+    with registry.session() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action.like("snapshot.%"))
+        ).all()
+    assert [(e.action, e.address) for e in events] == [
+        ("snapshot.create", "testclient"),
+        ("snapshot.delete", "testclient"),
+    ]
+
+
 def test_a_blob_stays_while_another_snapshot_needs_it(
     api: Api, registry: Registry
 ) -> None:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Body
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from wheelkeep.api.dependencies import registry_of
+from wheelkeep.api.dependencies import client_address, registry_of
 from wheelkeep.api.project_access import project_for
 from wheelkeep.api.simple import _file_response, _not_acceptable, _page_response
 from wheelkeep.domain.access import Permission
@@ -52,7 +52,9 @@ def create_snapshot(
     """Freeze the project's index under a new name (needs write access)."""
     registry = registry_of(request)
     principal, project = project_for(registry, request, project_ref, Permission.WRITE)
-    info = snapshots.create_snapshot(registry, principal, project.id, name)
+    info = snapshots.create_snapshot(
+        registry, principal, project.id, name, client_address(request)
+    )
     return _json(info.as_dict(), status_code=201)
 
 
@@ -61,7 +63,9 @@ def delete_snapshot(request: Request, project_ref: str, snapshot: str) -> Respon
     """Drop a snapshot; installs pinned to it stop working (needs manage access)."""
     registry = registry_of(request)
     principal, project = project_for(registry, request, project_ref, Permission.MANAGE)
-    snapshots.delete_snapshot(registry, principal, project.id, snapshot)
+    snapshots.delete_snapshot(
+        registry, principal, project.id, snapshot, client_address(request)
+    )
     return Response(status_code=204)
 
 

@@ -92,7 +92,11 @@ def check_snapshot_name(name: str) -> str:
 
 
 def create_snapshot(
-    registry: Registry, principal: Principal, project_id: int, name: str
+    registry: Registry,
+    principal: Principal,
+    project_id: int,
+    name: str,
+    address: str | None = None,
 ) -> SnapshotInfo:
     """Freeze the project's index as it is now under ``name``."""
     check_snapshot_name(name)
@@ -116,6 +120,7 @@ def create_snapshot(
             principal=principal,
             project_id=project_id,
             target=name,
+            address=address,
             serial=serial,
             files=info.files,
         )
@@ -216,7 +221,11 @@ def _info(session: Session, snapshot: Snapshot) -> SnapshotInfo:
 
 
 def delete_snapshot(
-    registry: Registry, principal: Principal, project_id: int, name: str
+    registry: Registry,
+    principal: Principal,
+    project_id: int,
+    name: str,
+    address: str | None = None,
 ) -> None:
     """Drop a snapshot, and the blobs only it still referred to."""
     with registry.transaction() as session:
@@ -241,6 +250,7 @@ def delete_snapshot(
             principal=principal,
             project_id=project_id,
             target=name,
+            address=address,
             blobs_removed=removed,
         )
     log.info(
