@@ -20,5 +20,9 @@ def test_tokens_are_minted_listed_revoked_and_audited(wheelkeep: Cli) -> None:
     assert "Tokens" in table
     assert minted["token"] not in table
     assert revoked.strip() == f"Revoked token {minted['id']}."
-    assert [e["action"] for e in events] == ["token.revoke", "token.create"]
+    assert [e["action"] for e in events] == [
+        "token.revoke",
+        "token.create",
+        "project.create",
+    ]
     assert "token.revoke" in wheelkeep("audit", "list")

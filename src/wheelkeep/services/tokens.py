@@ -100,7 +100,7 @@ def create_token(
         session.add(token)
         session.flush()
         token.username = _username(session, token)
-        _audit(
+        audit_token(
             session,
             "token.create",
             principal,
@@ -133,14 +133,15 @@ def _username(session: Session, token: Token) -> str:
     return user.username if user else f"token-{token.id}"
 
 
-def _audit(
+def audit_token(
     session: Session,
     action: str,
     principal: Principal,
     token: Token,
-    address: str | None,
+    address: str | None = None,
     **details: object,
 ) -> None:
+    """Add an audit event about a token (never its secret)."""
     audit.record(
         session,
         action=action,
@@ -243,7 +244,7 @@ def revoke_token(
         _check_may_revoke(session, principal, token)
         if token.revoked_at is None:
             token.revoked_at = datetime.now(UTC)
-            _audit(session, "token.revoke", principal, token, address)
+            audit_token(session, "token.revoke", principal, token, address)
     log.info("token.revoked id=%s actor=%s", token.id, principal.actor)
     return token
 
