@@ -241,6 +241,9 @@ def delete_snapshot(
             delete(SnapshotPackage).where(SnapshotPackage.snapshot_id == snapshot.id)
         )
         session.delete(snapshot)
+        # Known shortcoming, as for deleted files: the blobs go before the
+        # commit, so if the commit itself failed the snapshot would stay
+        # listed without some of its bytes (those downloads 404).
         for digest in orphans:
             registry.blobs.delete(digest)
         removed = len(orphans)
