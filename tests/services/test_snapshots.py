@@ -152,6 +152,24 @@ def test_deleting_a_snapshot_keeps_blobs_the_live_index_uses(
     assert api.get(f"{SNAPSHOT}/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("asked", "moved_to"),
+    [("?x=1", "/?x=1"), ("/demo", "/demo/"), ("/Demo", "/demo/")],
+)
+def test_snapshot_pages_are_served_where_their_relative_links_resolve(
+    api: Api, registry: Registry, asked: str, moved_to: str
+) -> None:
+    publish_old(api)
+    create_snapshot(registry, OPERATOR, 1, "before")
+
+    response = api.client.get(
+        SNAPSHOT + asked, headers=api.auth, follow_redirects=False
+    )
+
+    assert response.status_code == 301
+    assert response.headers["location"] == SNAPSHOT + moved_to
+
+
 def test_snapshot_names(api: Api, registry: Registry) -> None:
     publish_old(api)
     create_snapshot(registry, OPERATOR, 1, "release-2026.12")
