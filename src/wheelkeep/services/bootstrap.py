@@ -19,6 +19,7 @@ from wheelkeep.services.tokens import (
     secret_digest,
     shown_prefix,
 )
+from wheelkeep.services.users import create_user
 
 log = logging.getLogger(__name__)
 
@@ -93,16 +94,7 @@ def _add_default_project(session: Session) -> None:
 def _admin(session: Session) -> User:
     admin = session.scalar(select(User).where(User.username == ADMIN_USERNAME))
     if admin is None:
-        admin = User(username=ADMIN_USERNAME, is_admin=True)
-        session.add(admin)
-        session.flush()
-        audit.record(
-            session,
-            action="user.create",
-            principal=BOOTSTRAP,
-            target=f"user {ADMIN_USERNAME}",
-            admin=True,
-        )
+        admin = create_user(session, BOOTSTRAP, ADMIN_USERNAME, None, is_admin=True)
     return admin
 
 
