@@ -141,6 +141,47 @@ def test_repeated_failures_refuse_one_address_only(throttled: Registry) -> None:
     assert neighbour.get("/simple/", headers=bad).status_code == 401
 
 
+# Routes beside the index and the management API: snapshots, platform
+# awareness and promotion answer failed authentication as the index does.
+OTHER_ROUTES = [
+    ("GET", "/api/v4/projects/1/packages/pypi/snapshots"),
+    ("GET", "/api/v4/projects/1/packages/pypi/coverage/demo/1.0"),
+    ("POST", "/api/v4/projects/1/packages/pypi/releases/demo/1.0/promote"),
+    ("GET", "/api/v4/profiles"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), OTHER_ROUTES)
+def test_failures_on_other_routes_are_audited_and_throttled(
+    throttled: Registry, method: str, path: str
+) -> None:
+    client = TestClient(create_app(throttled), client=("192.0.2.66", 4000))
+    bad = basic("wkdt_" + "y" * 43)
+
+    statuses = [
+        client.request(method, path, headers=bad, json={"to": "2"}).status_code
+        for _ in range(4)
+    ]
+
+    assert statuses == [401, 401, 401, 429]
+    with throttled.session() as session:
+        failures = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "auth.failed")
+        ).all()
+    assert [event.address for event in failures] == ["192.0.2.66"] * 3
+
+
+@pytest.mark.parametrize(("method", "path"), OTHER_ROUTES)
+def test_other_routes_check_the_user_name_sent_with_a_token(
+    registry: Registry, api: Api, method: str, path: str
+) -> None:
+    someone_elses = basic(_deploy(registry), "wheelkeep+deploy-token-999")
+
+    response = api.client.request(method, path, headers=someone_elses, json={"to": "2"})
+
+    assert response.status_code == 401
+
+
 def test_failed_authentication_is_audited_without_the_secret(
     registry: Registry, api: Api
 ) -> None:

@@ -142,6 +142,27 @@ def test_anonymous_reads_public_projects_and_is_challenged_on_a_hidden_miss(
     assert hidden.headers["WWW-Authenticate"].startswith("Basic")
 
 
+@pytest.mark.parametrize(
+    ("asked", "moved_to"),
+    [
+        ("/simple?x=1", "/simple/?x=1"),
+        ("/simple/shared", "/simple/shared/"),
+        ("/simple/Shared", "/simple/shared/"),
+    ],
+)
+def test_pages_are_served_where_their_relative_links_resolve(
+    setup: Setup, asked: str, moved_to: str
+) -> None:
+    base = "/api/v4/groups/ai/-/packages/pypi"
+
+    response = setup.api.client.get(
+        base + asked, headers=setup.group_token, follow_redirects=False
+    )
+
+    assert response.status_code == 301
+    assert response.headers["location"] == base + moved_to
+
+
 def test_a_missing_package_is_404_and_never_redirected(setup: Setup) -> None:
     response = setup.api.client.get(
         "/api/v4/groups/ai/-/packages/pypi/simple/requests/",

@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from sqlalchemy import event
 
 from tests.conftest import Api
 from tests.factories import Dist, wheel_bytes
@@ -126,3 +127,25 @@ def test_what_is_not_there_is_404(api: Api, releases: list[Dist], path: str) -> 
 
     assert response.status_code == 404, response.text
     assert "not found" in response.text
+
+
+def test_the_document_costs_the_same_queries_for_any_number_of_releases(
+    api: Api, registry: Registry
+) -> None:
+    statements: list[str] = []
+
+    def queries_for(name: str) -> int:
+        statements.clear()
+        assert api.get(f"/pypi/{name}/json").status_code == 200
+        return len(statements)
+
+    for version in ("1.0", "1.1", "1.2", "1.3", "1.4"):
+        assert api.upload(Dist(name="many", version=version)).status_code == 200
+    assert api.upload(Dist(name="one")).status_code == 200
+    event.listen(
+        registry.engine,
+        "before_cursor_execute",
+        lambda *args: statements.append(str(args[2])),
+    )
+
+    assert queries_for("many") == queries_for("one")

@@ -1,6 +1,7 @@
 """The coverage matrix: rows of interpreter and ABI, columns of platforms."""
 
-from wheelkeep.domain.coverage import ReleaseFile, coverage_of
+from wheelkeep.domain.coverage import coverage_of
+from wheelkeep.domain.distributions import ReleaseFile
 
 
 def test_rows_and_columns_are_ordered() -> None:

@@ -3,8 +3,9 @@
 import pytest
 from packaging.tags import Tag
 
+from wheelkeep.domain.distributions import ReleaseFile
 from wheelkeep.domain.errors import InvalidRequest
-from wheelkeep.domain.installs import Candidate, choose_file
+from wheelkeep.domain.installs import choose_file
 from wheelkeep.domain.profiles import Profile
 
 JETSON = Profile.create(
@@ -100,10 +101,10 @@ def test_invalid_profiles(
 
 
 RELEASE = [
-    Candidate("demo-1.0-cp310-cp310-linux_aarch64.whl"),
-    Candidate("demo-1.0-cp310-cp310-manylinux_2_35_aarch64.whl"),
-    Candidate("demo-1.0-cp312-cp312-manylinux_2_28_x86_64.whl"),
-    Candidate("demo-1.0.tar.gz"),
+    ReleaseFile("demo-1.0-cp310-cp310-linux_aarch64.whl"),
+    ReleaseFile("demo-1.0-cp310-cp310-manylinux_2_35_aarch64.whl"),
+    ReleaseFile("demo-1.0-cp312-cp312-manylinux_2_28_x86_64.whl"),
+    ReleaseFile("demo-1.0.tar.gz"),
 ]
 
 
@@ -135,8 +136,8 @@ def test_a_newer_glibc_wheel_does_not_install() -> None:
 
 def test_requires_python_is_respected() -> None:
     files = [
-        Candidate("demo-2.0-py3-none-any.whl", requires_python=">=3.11"),
-        Candidate("demo-2.0.tar.gz", requires_python=">=3.11"),
+        ReleaseFile("demo-2.0-py3-none-any.whl", requires_python=">=3.11"),
+        ReleaseFile("demo-2.0.tar.gz", requires_python=">=3.11"),
     ]
 
     choice = choose_file(JETSON, files, allow_sdist=True)
@@ -151,14 +152,16 @@ def test_requires_python_is_respected() -> None:
 
 def test_a_worse_wheel_wins_when_the_better_excludes_the_python() -> None:
     files = [
-        Candidate("demo-2.0-cp310-cp310-manylinux_2_35_aarch64.whl", ">=3.11"),
-        Candidate("demo-2.0-py3-none-any.whl"),
+        ReleaseFile("demo-2.0-cp310-cp310-manylinux_2_35_aarch64.whl", ">=3.11"),
+        ReleaseFile("demo-2.0-py3-none-any.whl"),
     ]
 
     assert choose_file(JETSON, files).filename == "demo-2.0-py3-none-any.whl"
 
 
 def test_nothing_at_all() -> None:
-    choice = choose_file(SERVER, [Candidate("demo-1.0-cp310-cp310-linux_aarch64.whl")])
+    choice = choose_file(
+        SERVER, [ReleaseFile("demo-1.0-cp310-cp310-linux_aarch64.whl")]
+    )
 
     assert (choice.filename, choice.reason) == (None, "no compatible wheel")

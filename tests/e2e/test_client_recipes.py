@@ -287,26 +287,22 @@ def _published(registry: Registry, name: str) -> list[str]:
     return [entry["filename"] for entry in page["files"]]
 
 
-def test_twine_publishes_with_a_job_token(
-    registry: Registry, shell: dict[str, str], tmp_path: Path
+@pytest.mark.parametrize(
+    ("recipe", "name"),
+    [
+        pytest.param("twine-ci", "ci-built", id="twine-job-token"),
+        pytest.param("uv-publish", "uv-built", id="uv-publish-deploy-token"),
+    ],
+)
+def test_ci_recipes_publish(
+    registry: Registry, shell: dict[str, str], tmp_path: Path, recipe: str, name: str
 ) -> None:
-    dist = Dist("ci-built", "1.0")
+    dist = Dist(name, "1.0")
     write_wheel(_dist_folder(tmp_path), dist)
 
-    _run(registry, "twine-ci", tmp_path, shell)
+    _run(registry, recipe, tmp_path, shell)
 
-    assert _published(registry, "ci-built") == [dist.wheel_filename]
-
-
-def test_uv_publish_with_a_deploy_token(
-    registry: Registry, shell: dict[str, str], tmp_path: Path
-) -> None:
-    dist = Dist("uv-built", "1.0")
-    write_wheel(_dist_folder(tmp_path), dist)
-
-    _run(registry, "uv-publish", tmp_path, shell)
-
-    assert _published(registry, "uv-built") == [dist.wheel_filename]
+    assert _published(registry, name) == [dist.wheel_filename]
 
 
 def _dist_folder(tmp_path: Path) -> Path:

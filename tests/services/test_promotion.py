@@ -149,6 +149,27 @@ def test_a_name_deleted_from_the_target_is_never_reused(
         promote(registry, OPERATOR, dev, prod, "vetted-lib", "2.1")
 
 
+def test_another_spelling_in_the_target_counts_as_the_name(
+    api: Api, registry: Registry, projects: tuple[int, int]
+) -> None:
+    dev, prod = projects
+    impostor = Dist(name="vetted-lib", version="2.1", payload=b"VALUE = 2\n")
+    spelling = "Vetted_Lib-2.1.0-py3-none-any.whl"
+    upload = api.upload(
+        impostor, filename=spelling, path=f"/api/v4/projects/{prod}/packages/pypi"
+    )
+    assert upload.status_code == 200, upload.text
+    state = stored_state(registry)
+
+    with pytest.raises(Conflict, match="other bytes"):
+        promote(registry, OPERATOR, dev, prod, "vetted-lib", "2.1")
+
+    assert stored_state(registry) == state
+    delete_files(registry, OPERATOR, ReleaseRef(prod, "vetted-lib", "2.1"))
+    with pytest.raises(Conflict, match="can never be reused"):
+        promote(registry, OPERATOR, dev, prod, "vetted-lib", "2.1")
+
+
 def test_deleting_the_source_keeps_the_target_whole(
     api: Api, registry: Registry, projects: tuple[int, int]
 ) -> None:

@@ -152,6 +152,24 @@ def test_deleting_a_snapshot_keeps_blobs_the_live_index_uses(
     assert api.get(f"{SNAPSHOT}/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("asked", "moved_to"),
+    [("?x=1", "/?x=1"), ("/demo", "/demo/"), ("/Demo", "/demo/")],
+)
+def test_snapshot_pages_are_served_where_their_relative_links_resolve(
+    api: Api, registry: Registry, asked: str, moved_to: str
+) -> None:
+    publish_old(api)
+    create_snapshot(registry, OPERATOR, 1, "before")
+
+    response = api.client.get(
+        SNAPSHOT + asked, headers=api.auth, follow_redirects=False
+    )
+
+    assert response.status_code == 301
+    assert response.headers["location"] == SNAPSHOT + moved_to
+
+
 def test_snapshot_names(api: Api, registry: Registry) -> None:
     publish_old(api)
     create_snapshot(registry, OPERATOR, 1, "release-2026.12")
@@ -212,6 +230,24 @@ def test_snapshot_events_are_audited(api: Api, registry: Registry) -> None:
         ("snapshot.delete", "before", "cli"),
     ]
     assert events[1].details == {"blobs_removed": 0}
+
+
+def test_snapshot_events_over_http_record_the_address(
+    api: Api, registry: Registry
+) -> None:
+    publish_old(api)
+
+    api.client.post(f"{BASE}/snapshots", json={"name": "before"}, headers=api.auth)
+    api.client.delete(f"{BASE}/snapshots/before", headers=api.auth)
+
+    with registry.session() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action.like("snapshot.%"))
+        ).all()
+    assert [(e.action, e.address) for e in events] == [
+        ("snapshot.create", "testclient"),
+        ("snapshot.delete", "testclient"),
+    ]
 
 
 def test_a_blob_stays_while_another_snapshot_needs_it(

@@ -37,10 +37,6 @@ def presented_credentials(connection: HTTPConnection) -> Credentials:
     return NO_CREDENTIALS
 
 
-def presented_secret(connection: HTTPConnection) -> str | None:
-    return presented_credentials(connection).secret
-
-
 def _basic(encoded: str) -> Credentials:
     try:
         decoded = base64.b64decode(encoded, validate=True).decode()

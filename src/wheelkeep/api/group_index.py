@@ -6,10 +6,11 @@ accepts it, without the ``/-/``. Only what the caller may read is listed.
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 
 from wheelkeep.api.credentials import presented_credentials
 from wheelkeep.api.dependencies import client_address, registry_of
+from wheelkeep.api.index_responses import page_redirect
 from wheelkeep.api.simple import MEDIA_TYPES, _etag_matches, _not_acceptable
 from wheelkeep.domain.access import Principal
 from wheelkeep.domain.errors import NotFound, Unauthenticated
@@ -56,6 +57,8 @@ def _page_response(request: Request, page: Page) -> Response:
 def group_root(request: Request, group_ref: str) -> Response:
     registry = registry_of(request)
     _, view = _view(request, group_ref)
+    if (moved := page_redirect(request)) is not None:
+        return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
         return _not_acceptable()
@@ -71,9 +74,8 @@ def group_package(request: Request, group_ref: str, name: str) -> Response:
         normalized = normalize_name(name)
     except Exception:
         raise _miss(principal, view, f"Package {name!r} not found.") from None
-    if normalized != name:
-        target = request.url.path.rstrip("/").rsplit("/", 1)[0] + f"/{normalized}/"
-        return RedirectResponse(target, status_code=301)
+    if (moved := page_redirect(request, normalized)) is not None:
+        return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
         return _not_acceptable()

@@ -8,12 +8,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from wheelkeep.api.credentials import presented_secret
 from wheelkeep.api.dependencies import registry_of
-from wheelkeep.api.project_access import project_for
+from wheelkeep.api.project_access import project_for, signed_in
 from wheelkeep.domain.access import Permission
-from wheelkeep.domain.errors import InvalidRequest, Unauthenticated
-from wheelkeep.services.access import authenticate
+from wheelkeep.domain.errors import InvalidRequest
 from wheelkeep.services.checks import check_lock_text
 from wheelkeep.services.coverage import release_coverage
 from wheelkeep.services.profiles import list_profiles
@@ -56,9 +54,8 @@ def coverage(
 def profiles(request: Request) -> Response:
     """The environment profiles this registry knows (any valid token may list them)."""
     registry = registry_of(request)
+    signed_in(registry, request)
     with registry.session() as session:
-        if authenticate(session, presented_secret(request)).is_anonymous:
-            raise Unauthenticated("Authentication required: send a token as password.")
         return _json([profile.as_dict() for profile in list_profiles(session)])
 
 

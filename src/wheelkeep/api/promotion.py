@@ -10,6 +10,7 @@ from starlette.responses import Response
 from wheelkeep.api.dependencies import client_address, registry_of
 from wheelkeep.api.project_access import project_for
 from wheelkeep.domain.access import Permission
+from wheelkeep.services.access import project_as
 from wheelkeep.services.promotion import promote
 
 router = APIRouter(tags=["promotion"])
@@ -33,8 +34,8 @@ def promote_release(
     (409).
     """
     registry = registry_of(request)
-    _, source = project_for(registry, request, project_ref, Permission.READ)
-    principal, target = project_for(registry, request, to, Permission.WRITE)
+    principal, source = project_for(registry, request, project_ref, Permission.READ)
+    target = project_as(registry, principal, to, Permission.WRITE)
     result = promote(
         registry,
         principal,

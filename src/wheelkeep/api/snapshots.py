@@ -12,9 +12,10 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Body
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from wheelkeep.api.dependencies import registry_of
+from wheelkeep.api.dependencies import client_address, registry_of
+from wheelkeep.api.index_responses import page_redirect
 from wheelkeep.api.project_access import project_for
 from wheelkeep.api.simple import _file_response, _not_acceptable, _page_response
 from wheelkeep.domain.access import Permission
@@ -52,7 +53,9 @@ def create_snapshot(
     """Freeze the project's index under a new name (needs write access)."""
     registry = registry_of(request)
     principal, project = project_for(registry, request, project_ref, Permission.WRITE)
-    info = snapshots.create_snapshot(registry, principal, project.id, name)
+    info = snapshots.create_snapshot(
+        registry, principal, project.id, name, client_address(request)
+    )
     return _json(info.as_dict(), status_code=201)
 
 
@@ -61,7 +64,9 @@ def delete_snapshot(request: Request, project_ref: str, snapshot: str) -> Respon
     """Drop a snapshot; installs pinned to it stop working (needs manage access)."""
     registry = registry_of(request)
     principal, project = project_for(registry, request, project_ref, Permission.MANAGE)
-    snapshots.delete_snapshot(registry, principal, project.id, snapshot)
+    snapshots.delete_snapshot(
+        registry, principal, project.id, snapshot, client_address(request)
+    )
     return Response(status_code=204)
 
 
@@ -73,6 +78,8 @@ def delete_snapshot(request: Request, project_ref: str, snapshot: str) -> Respon
 def snapshot_root(request: Request, project_ref: str, snapshot: str) -> Response:
     registry = registry_of(request)
     _, project = project_for(registry, request, project_ref, Permission.READ)
+    if (moved := page_redirect(request)) is not None:
+        return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
         return _not_acceptable()
@@ -93,9 +100,8 @@ def snapshot_package(
         normalized = normalize_name(name)
     except InvalidUpload:
         raise NotFound(f"Package {name!r} not found.") from None
-    if normalized != name:
-        target = request.url.path.rstrip("/").rsplit("/", 1)[0] + f"/{normalized}/"
-        return RedirectResponse(target, status_code=301)
+    if (moved := page_redirect(request, normalized)) is not None:
+        return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
         return _not_acceptable()

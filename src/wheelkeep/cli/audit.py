@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from wheelkeep.cli import context
-from wheelkeep.cli.output import emit, table
+from wheelkeep.cli.output import listing
 from wheelkeep.services.audit import list_events
 from wheelkeep.services.projects import find_project
 
@@ -40,8 +40,5 @@ def audit_list(
             }
             for event in events
         ]
-    if as_json:
-        emit(rows, as_json=True)
-    else:
-        columns = ["occurred_at", "action", "actor", "target", "address"]
-        table(rows, columns, "Audit log")
+    columns = ["occurred_at", "action", "actor", "target", "address"]
+    listing(rows, columns, "Audit log", as_json=as_json)

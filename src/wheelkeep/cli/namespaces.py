@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from wheelkeep.api.management.schemas import group_out, project_out
 from wheelkeep.cli import context
-from wheelkeep.cli.output import emit, table
+from wheelkeep.cli.output import emit, listing
 from wheelkeep.db.models import Group, Project
 from wheelkeep.domain.access import Visibility
 from wheelkeep.services.groups import create_group
@@ -45,10 +45,8 @@ def group_list(as_json: JsonOption = False) -> None:
             group_out(group).model_dump(mode="json")
             for group in session.scalars(select(Group).order_by(Group.id))
         ]
-    if as_json:
-        emit(rows, as_json=True)
-    else:
-        table(rows, ["id", "full_path", "visibility", "created_at"], "Groups")
+    columns = ["id", "full_path", "visibility", "created_at"]
+    listing(rows, columns, "Groups", as_json=as_json)
 
 
 @projects.command("create")
@@ -79,9 +77,5 @@ def project_list(as_json: JsonOption = False) -> None:
             project_out(p, groups_by_id.get(p.group_id or 0)).model_dump(mode="json")
             for p in session.scalars(select(Project).order_by(Project.id))
         ]
-    if as_json:
-        emit(rows, as_json=True)
-    else:
-        table(
-            rows, ["id", "path_with_namespace", "visibility", "created_at"], "Projects"
-        )
+    columns = ["id", "path_with_namespace", "visibility", "created_at"]
+    listing(rows, columns, "Projects", as_json=as_json)

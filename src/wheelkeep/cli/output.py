@@ -27,6 +27,20 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str) ->
     console.print(view)
 
 
+def listing(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    title: str,
+    *,
+    as_json: bool,
+) -> None:
+    """Rows as JSON for scripts, or those columns as a table for people."""
+    if as_json:
+        emit(rows, as_json=True)
+    else:
+        table(rows, columns, title)
+
+
 def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
     """Rows of plain text cells padded into columns two spaces apart.
 

@@ -8,7 +8,7 @@ import typer
 
 from wheelkeep.api.management.schemas import token_out
 from wheelkeep.cli import context
-from wheelkeep.cli.output import emit, table
+from wheelkeep.cli.output import emit, listing
 from wheelkeep.db.models import Token
 from wheelkeep.domain.access import Role, Scope, TokenKind
 from wheelkeep.domain.errors import InvalidRequest
@@ -168,11 +168,8 @@ def token_list(
             kind=KINDS[kind] if kind else None,
         )
         rows = [_row(token) for token in list_tokens(session, wanted)]
-    if as_json:
-        emit(rows, as_json=True)
-    else:
-        columns = ["id", "kind", "name", "username", "prefix", "scopes", "active"]
-        table(rows, [*columns, "expires_at", "last_used_at"], "Tokens")
+    columns = ["id", "kind", "name", "username", "prefix", "scopes", "active"]
+    listing(rows, [*columns, "expires_at", "last_used_at"], "Tokens", as_json=as_json)
 
 
 @app.command("revoke")

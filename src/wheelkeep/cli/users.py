@@ -1,13 +1,17 @@
 """``wheelkeep user`` and ``wheelkeep member``: people and their roles."""
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from wheelkeep.api.management.schemas import user_out
 from wheelkeep.cli import context
-from wheelkeep.cli.output import emit, table
+from wheelkeep.cli.output import emit, listing
+from wheelkeep.db.models import User
 from wheelkeep.domain.access import Role
 from wheelkeep.services.groups import find_group
 from wheelkeep.services.members import Target, add_member, list_members, remove_member
@@ -58,19 +62,26 @@ def user_list(as_json: JsonOption = False) -> None:
     registry = context.open_bootstrapped()
     with registry.session() as session:
         rows = [user_out(u).model_dump(mode="json") for u in list_users(session)]
-    if as_json:
-        emit(rows, as_json=True)
-    else:
-        table(rows, ["id", "username", "is_admin", "created_at"], "Users")
+    listing(
+        rows, ["id", "username", "is_admin", "created_at"], "Users", as_json=as_json
+    )
 
 
-def _target(project: str | None, group: str | None) -> Target:
-    registry = context.open_bootstrapped()
-    with registry.session() as session:
-        return Target(
-            project=find_project(session, project) if project else None,
-            group=find_group(session, group) if group else None,
-        )
+def _target(session: Session, project: str | None, group: str | None) -> Target:
+    return Target(
+        project=find_project(session, project) if project else None,
+        group=find_group(session, group) if group else None,
+    )
+
+
+@contextlib.contextmanager
+def _membership_change(
+    username: str, project: str | None, group: str | None
+) -> Iterator[tuple[Session, User, Target]]:
+    """One transaction, with the user and the project or group it names."""
+    with context.opened() as registry, registry.transaction() as session:
+        target = _target(session, project, group)
+        yield session, find_user(session, username), target
 
 
 @members.command("add")
@@ -82,10 +93,7 @@ def member_add(
     as_json: JsonOption = False,
 ) -> None:
     """Give a user a role on a project, or on a group and all beneath it."""
-    target = _target(project, group)
-    registry = context.open_bootstrapped()
-    with registry.transaction() as session:
-        user = find_user(session, username)
+    with _membership_change(username, project, group) as (session, user, target):
         add_member(session, context.OPERATOR, user, target, role)
     data = {"username": user.username, "target": target.label, "role": role.value}
     emit(data, as_json=as_json, text=f"{user.username} is {role} on {target.label}.")
@@ -98,10 +106,7 @@ def member_remove(
     group: GroupOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    target = _target(project, group)
-    registry = context.open_bootstrapped()
-    with registry.transaction() as session:
-        user = find_user(session, username)
+    with _membership_change(username, project, group) as (session, user, target):
         remove_member(session, context.OPERATOR, user, target)
     data = {"username": user.username, "target": target.label, "removed": True}
     emit(data, as_json=as_json, text=f"Removed {user.username} from {target.label}.")
@@ -113,14 +118,11 @@ def member_list(
     group: GroupOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    target = _target(project, group)
-    registry = context.open_bootstrapped()
-    with registry.session() as session:
+    with context.opened() as registry, registry.session() as session:
+        target = _target(session, project, group)
         rows = [
             {"user_id": user.id, "username": user.username, "role": m.role.value}
             for user, m in list_members(session, target)
         ]
-    if as_json:
-        emit(rows, as_json=True)
-    else:
-        table(rows, ["user_id", "username", "role"], f"Members of {target.label}")
+    columns = ["user_id", "username", "role"]
+    listing(rows, columns, f"Members of {target.label}", as_json=as_json)

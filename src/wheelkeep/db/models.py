@@ -129,9 +129,11 @@ class Token(Base):
     name: Mapped[str] = mapped_column(String(255))
     secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list[str]] = mapped_column(JSON)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), index=True)
     # The Basic user name that names this token (deploy tokens, bots, jobs).
     username: Mapped[str | None] = mapped_column(String(255))
     # The kind prefix and a few characters: enough to tell tokens apart in a
@@ -159,8 +161,10 @@ class Membership(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id"), index=True
+    )
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -219,7 +223,8 @@ class File(Base):
     md5: Mapped[str] = mapped_column(String(32))
     blake2_256: Mapped[str] = mapped_column(String(64))
     requires_python: Mapped[str | None] = mapped_column(String(255))
-    metadata_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Indexed: whether a blob is still in use is asked by either digest.
+    metadata_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uploaded_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("tokens.id"))
 
@@ -246,7 +251,7 @@ class AuditEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, index=True
     )
-    action: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
     actor: Mapped[str] = mapped_column(String(255))
     token_id: Mapped[int | None] = mapped_column(Integer)
     project_id: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -16,7 +16,8 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from wheelkeep.domain.installs import Candidate, Choice, choose_file
+from wheelkeep.domain.distributions import ReleaseFile
+from wheelkeep.domain.installs import Choice, choose_file
 from wheelkeep.domain.locks import Lock, LockedFile, Pin
 from wheelkeep.domain.profiles import Profile
 
@@ -62,9 +63,9 @@ class ServedRelease:
     files: Mapping[str, ServedFile]
     yanked: bool = False
 
-    def candidates(self) -> list[Candidate]:
+    def candidates(self) -> list[ReleaseFile]:
         return [
-            Candidate(name, file.requires_python) for name, file in self.files.items()
+            ReleaseFile(name, file.requires_python) for name, file in self.files.items()
         ]
 
 
@@ -179,7 +180,7 @@ def _check_locked_files(
     by_name: dict[str, LockedFile] = {file.filename: file for file in pin.files}
     # The lock does not record Requires-Python per file; the registry does.
     candidates = [
-        Candidate(
+        ReleaseFile(
             name, release.files[name].requires_python if name in release.files else None
         )
         for name in by_name

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from packaging.tags import Tag
 from packaging.utils import parse_wheel_filename
 
+from wheelkeep.domain.distributions import ReleaseFile
 from wheelkeep.domain.platforms import OperatingSystem, Platform, parse_platform
 
 _INTERPRETER = re.compile(r"([a-z]+)(\d?)(\d*)")
@@ -20,16 +21,6 @@ _INTERPRETER = re.compile(r"([a-z]+)(\d?)(\d*)")
 _FAMILY_ORDER = {"cp": 0, "pp": 1, "py": 2}
 # A version-specific ABI first, then the stable ABI, then none.
 _ABI_ORDER = {"abi3": 1, "none": 2}
-
-
-@dataclass(frozen=True)
-class ReleaseFile:
-    filename: str
-    requires_python: str | None = None
-
-    @property
-    def is_wheel(self) -> bool:
-        return self.filename.endswith(".whl")
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,18 @@ class DistributionFilename:
         return f"{self.name}-{version}{extension}"
 
 
+@dataclass(frozen=True)
+class ReleaseFile:
+    """A file of a release as installers weigh it: its name and Requires-Python."""
+
+    filename: str
+    requires_python: str | None = None
+
+    @property
+    def is_wheel(self) -> bool:
+        return self.filename.endswith(".whl")
+
+
 def parse_filename(filename: str) -> DistributionFilename:
     """Parse a wheel or sdist filename, refusing anything unsafe or malformed."""
     _check_safe(filename)

@@ -9,17 +9,8 @@ allowed.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from wheelkeep.domain.distributions import ReleaseFile
 from wheelkeep.domain.profiles import Profile
-
-
-@dataclass(frozen=True)
-class Candidate:
-    filename: str
-    requires_python: str | None = None
-
-    @property
-    def is_wheel(self) -> bool:
-        return self.filename.endswith(".whl")
 
 
 @dataclass(frozen=True)
@@ -40,7 +31,7 @@ class Choice:
 
 
 def choose_file(
-    profile: Profile, candidates: Iterable[Candidate], *, allow_sdist: bool = False
+    profile: Profile, candidates: Iterable[ReleaseFile], *, allow_sdist: bool = False
 ) -> Choice:
     files = list(candidates)
     wheels = [c for c in files if c.is_wheel]
@@ -63,9 +54,9 @@ def choose_file(
 
 def _why_none(
     profile: Profile,
-    ranked: list[tuple[int, str, Candidate]],
-    sdists: list[Candidate],
-    buildable: list[Candidate],
+    ranked: list[tuple[int, str, ReleaseFile]],
+    sdists: list[ReleaseFile],
+    buildable: list[ReleaseFile],
 ) -> str:
     python = f"Python {profile.python_full_version}"
     if ranked:

@@ -38,8 +38,8 @@ from wheelkeep.domain.access import (
 )
 from wheelkeep.domain.errors import Forbidden, NotFound, Unauthenticated
 from wheelkeep.services import audit
-from wheelkeep.services.groups import GroupView, find_group, group_visible, view_group
-from wheelkeep.services.projects import find_project
+from wheelkeep.services.groups import GroupView, group_visible, view_group
+from wheelkeep.services.projects import find_by_reference
 from wheelkeep.services.registry import Registry
 from wheelkeep.services.tokens import digests_match, is_expired, secret_digest
 
@@ -233,22 +233,30 @@ def open_project(
     """Authenticate the request and authorise it on one project."""
     principal, rejected = identify(registry, credentials, address)
     with registry.session() as session:
-        project = _find_or_none(session, project_ref)
+        project = find_by_reference(session, Project, project_ref)
     if rejected is not None and not _reads_public(project, permission):
         raise rejected
+    return principal, _authorized(principal, project, permission)
+
+
+def project_as(
+    registry: Registry, principal: Principal, project_ref: str, permission: Permission
+) -> Project:
+    """A second project for a principal :func:`open_project` already identified."""
+    with registry.session() as session:
+        project = find_by_reference(session, Project, project_ref)
+    return _authorized(principal, project, permission)
+
+
+def _authorized(
+    principal: Principal, project: Project | None, permission: Permission
+) -> Project:
     if project is None:
         if principal.is_anonymous:
             raise Unauthenticated("Authentication required: send a token as password.")
         raise NotFound("Project not found.")
     authorize(principal, project, permission)
-    return principal, project
-
-
-def _find_or_none(session: Session, project_ref: str) -> Project | None:
-    try:
-        return find_project(session, project_ref)
-    except NotFound:
-        return None
+    return project
 
 
 def _reads_public(project: Project | None, permission: Permission) -> bool:
@@ -287,7 +295,7 @@ def open_group(
     """Authenticate the request and find what it may read beneath a group."""
     principal, rejected = identify(registry, credentials, address)
     with registry.session() as session:
-        group = _find_group_or_none(session, group_ref)
+        group = find_by_reference(session, Group, group_ref)
         view = view_group(session, principal, group) if group else None
     if rejected is not None and (
         group is None or group.visibility is not Visibility.PUBLIC
@@ -298,10 +306,3 @@ def open_group(
             raise Unauthenticated("Authentication required: send a token as password.")
         raise NotFound("Group not found.")
     return principal, view
-
-
-def _find_group_or_none(session: Session, group_ref: str) -> Group | None:
-    try:
-        return find_group(session, group_ref)
-    except NotFound:
-        return None

@@ -3,16 +3,15 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wheelkeep.db.models import File, Package, PackageStatus, Release
-from wheelkeep.domain.coverage import Coverage, ReleaseFile, coverage_of
+from wheelkeep.db.models import File, Release
+from wheelkeep.domain.coverage import Coverage, coverage_of
+from wheelkeep.domain.distributions import ReleaseFile
 from wheelkeep.domain.errors import InvalidUpload, NotFound
-from wheelkeep.domain.installs import Candidate, Choice, choose_file
-from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
+from wheelkeep.domain.installs import Choice, choose_file
 from wheelkeep.domain.profiles import Profile
+from wheelkeep.services.releases import ReleaseRef, find_release
 
 
 @dataclass(frozen=True)
@@ -42,10 +41,10 @@ def release_coverage(
 ) -> ReleaseCoverage:
     """The coverage matrix of a release; NotFound if the project has no such release."""
     release, files = _release_files(session, project_id, package, version)
-    coverage = coverage_of(ReleaseFile(f.filename, f.requires_python) for f in files)
-    candidates = [Candidate(f.filename, f.requires_python) for f in files]
+    release_files = [ReleaseFile(f.filename, f.requires_python) for f in files]
+    coverage = coverage_of(release_files)
     choices = [
-        choose_file(profile, candidates, allow_sdist=allow_sdist)
+        choose_file(profile, release_files, allow_sdist=allow_sdist)
         for profile in profiles
     ]
     return ReleaseCoverage(
@@ -56,22 +55,12 @@ def release_coverage(
 def _release_files(
     session: Session, project_id: int, package: str, version: str
 ) -> tuple[Release, list[File]]:
-    missing = NotFound(f"No release {package} {version} in this project.")
+    ref = ReleaseRef(project_id, package, version)
     try:
-        name = normalize_name(package)
-        canonical = canonical_version(parse_version(version))
-    except (InvalidUpload, InvalidVersion):
-        raise missing from None
-    release = session.scalar(
-        select(Release)
-        .join(Package, Release.package_id == Package.id)
-        .where(
-            Package.project_id == project_id,
-            Package.name == name,
-            Package.status != PackageStatus.QUARANTINED,
-            Release.canonical_version == canonical,
-        )
-    )
-    if release is None or not release.files:
-        raise missing
+        release = find_release(session, ref, served_only=True)
+    except InvalidUpload:
+        # A name or version no upload could have used: nothing is there.
+        release = None
+    if release is None:
+        raise NotFound(f"No release {package} {version} in this project.")
     return release, list(release.files)

@@ -2,37 +2,33 @@
 
 import logging
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wheelkeep.db.models import Group, Project
 from wheelkeep.domain.access import (
-    Permission,
     Principal,
     Visibility,
     can_see,
     is_beneath,
 )
-from wheelkeep.domain.errors import Conflict, Forbidden, NotFound
+from wheelkeep.domain.errors import NotFound
 from wheelkeep.domain.namespaces import check_path, parent_of
 from wheelkeep.services import audit
-from wheelkeep.services.projects import MAX_ID, parse_id, projects_beneath
+from wheelkeep.services.projects import (
+    add_unique,
+    check_may_create_in,
+    find_by_reference,
+    projects_beneath,
+)
 
 log = logging.getLogger(__name__)
 
 
 def find_group(session: Session, reference: str | int) -> Group:
     """The group with that id or URL-encoded path; NotFound otherwise."""
-    group: Group | None
-    number = parse_id(reference)
-    if number is not None:
-        group = session.get(Group, number) if 0 < number <= MAX_ID else None
-    else:
-        path = unquote(str(reference)).strip("/")
-        group = session.scalar(select(Group).where(Group.path == path))
+    group = find_by_reference(session, Group, reference)
     if group is None:
         raise NotFound("Group not found.")
     return group
@@ -53,20 +49,15 @@ def create_group(
         parent = session.scalar(select(Group).where(Group.path == parent_path))
         if parent is None:
             raise NotFound(f"Parent group {parent_path!r} not found.")
-    if not principal.is_admin:
-        role = principal.role_on_group(parent_path) if parent_path else None
-        if role is None or Permission.MANAGE not in role.permissions:
-            raise Forbidden(
-                "Creating a group here needs the maintain role on its parent."
-            )
+    check_may_create_in(
+        principal,
+        parent_path,
+        "Creating a group here needs the maintain role on its parent.",
+    )
     group = Group(
         parent_id=parent.id if parent else None, path=path, visibility=visibility
     )
-    session.add(group)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict(f"The path {path!r} is already taken.") from None
+    add_unique(session, group, f"The path {path!r} is already taken.")
     audit.record(
         session,
         action="group.create",

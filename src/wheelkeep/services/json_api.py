@@ -7,7 +7,7 @@ from packaging.metadata import parse_email
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from wheelkeep.db.models import File, Package, PackageStatus, Release
 from wheelkeep.domain.errors import NotFound
@@ -41,12 +41,16 @@ def package_json(
 ) -> dict[str, Any]:
     """The JSON document for a package, or for one of its releases."""
     package = session.scalar(
-        select(Package).where(
+        select(Package)
+        .where(
             # Not validated: a name no upload could have used simply matches
             # nothing, and a read answers 404 rather than an upload's 400.
             Package.project_id == project_id,
             Package.name == canonicalize_name(name),
         )
+        # Every release and file is in the document: three queries in all,
+        # not one more per release.
+        .options(selectinload(Package.releases).selectinload(Release.files))
     )
     if package is None or package.status is PackageStatus.QUARANTINED:
         raise NotFound(f"Package {name!r} not found.")

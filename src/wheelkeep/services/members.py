@@ -26,6 +26,10 @@ class Target:
             raise InvalidRequest("Name either a project or a group.")
 
     @property
+    def project_id(self) -> int | None:
+        return self.project.id if self.project is not None else None
+
+    @property
     def label(self) -> str:
         if self.project is not None:
             return f"project {self.project.path}"
@@ -45,8 +49,17 @@ class Target:
         return Membership.group_id == self.group.id
 
 
-def _check_may_manage(principal: Principal, target: Target, role: Role | None) -> None:
-    """Maintainers manage members, but hand out no more than their own role."""
+def _check_may_manage(
+    principal: Principal,
+    target: Target,
+    role: Role | None,
+    current: Membership | None,
+) -> None:
+    """Maintainers manage members, but neither give nor touch a role above their own.
+
+    ``role`` is the role to give, ``current`` the membership it replaces or
+    removes: a maintainer may not demote or remove an owner.
+    """
     if principal.is_admin:
         return
     own = target.role_of(principal)
@@ -54,6 +67,10 @@ def _check_may_manage(principal: Principal, target: Target, role: Role | None) -
         raise Forbidden(f"Managing the members of {target.label} needs maintain.")
     if role is not None and role.rank > own.rank:
         raise Forbidden("A member's role may not exceed your own.")
+    if current is not None and current.role.rank > own.rank:
+        raise Forbidden(
+            "This member's role is above your own: it is not yours to change."
+        )
 
 
 def add_member(
@@ -65,14 +82,12 @@ def add_member(
     address: str | None = None,
 ) -> Membership:
     """Give the user the role on the target, replacing any role held there."""
-    _check_may_manage(principal, target, role)
-    membership = session.scalar(
-        select(Membership).where(Membership.user_id == user.id, target.condition())
-    )
+    membership = _membership(session, user, target)
+    _check_may_manage(principal, target, role, membership)
     if membership is None:
         membership = Membership(
             user_id=user.id,
-            project_id=target.project.id if target.project else None,
+            project_id=target.project_id,
             group_id=target.group.id if target.group else None,
             role=role,
         )
@@ -80,15 +95,7 @@ def add_member(
     else:
         membership.role = role
     session.flush()
-    audit.record(
-        session,
-        action="member.add",
-        principal=principal,
-        project_id=target.project.id if target.project else None,
-        target=f"{user.username} on {target.label}",
-        address=address,
-        role=role.value,
-    )
+    _audit(session, "member.add", principal, user, target, address, role=role.value)
     log.info("member.added user_id=%s role=%s actor=%s", user.id, role, principal.actor)
     return membership
 
@@ -100,22 +107,39 @@ def remove_member(
     target: Target,
     address: str | None = None,
 ) -> None:
-    _check_may_manage(principal, target, None)
-    membership = session.scalar(
-        select(Membership).where(Membership.user_id == user.id, target.condition())
-    )
+    membership = _membership(session, user, target)
+    _check_may_manage(principal, target, None, membership)
     if membership is None:
         raise NotFound(f"{user.username} is not a member of {target.label}.")
     session.delete(membership)
+    _audit(session, "member.remove", principal, user, target, address)
+    log.info("member.removed user_id=%s actor=%s", user.id, principal.actor)
+
+
+def _membership(session: Session, user: User, target: Target) -> Membership | None:
+    return session.scalar(
+        select(Membership).where(Membership.user_id == user.id, target.condition())
+    )
+
+
+def _audit(
+    session: Session,
+    action: str,
+    principal: Principal,
+    user: User,
+    target: Target,
+    address: str | None,
+    **details: object,
+) -> None:
     audit.record(
         session,
-        action="member.remove",
+        action=action,
         principal=principal,
-        project_id=target.project.id if target.project else None,
+        project_id=target.project_id,
         target=f"{user.username} on {target.label}",
         address=address,
+        **details,
     )
-    log.info("member.removed user_id=%s actor=%s", user.id, principal.actor)
 
 
 def list_members(session: Session, target: Target) -> list[tuple[User, Membership]]:

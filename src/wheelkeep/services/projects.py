@@ -1,9 +1,10 @@
 """Projects: finding them by numeric id or path (GitLab's ``:id``), creating them."""
 
 import logging
+from typing import TypeVar
 from urllib.parse import unquote
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,9 @@ DEFAULT_PROJECT_PATH = "default"
 # Ids are 64-bit integers in every database; a longer number names nothing.
 MAX_ID = 2**63 - 1
 
+# What GitLab's ``:id`` names: a project or a group.
+Namespace = TypeVar("Namespace", Project, Group)
+
 
 def parse_id(reference: str | int) -> int | None:
     """The numeric id a reference names, or None when it is a path."""
@@ -30,15 +34,20 @@ def parse_id(reference: str | int) -> int | None:
     return None
 
 
-def find_project(session: Session, reference: str | int) -> Project:
-    """The project with that id or URL-encoded path; NotFound otherwise."""
-    project: Project | None
+def find_by_reference(
+    session: Session, model: type[Namespace], reference: str | int
+) -> Namespace | None:
+    """The project or group with that numeric id or URL-encoded path, or None."""
     number = parse_id(reference)
     if number is not None:
-        project = session.get(Project, number) if 0 < number <= MAX_ID else None
-    else:
-        path = unquote(str(reference)).strip("/")
-        project = session.scalar(select(Project).where(Project.path == path))
+        return session.get(model, number) if 0 < number <= MAX_ID else None
+    path = unquote(str(reference)).strip("/")
+    return session.scalar(select(model).where(model.path == path))
+
+
+def find_project(session: Session, reference: str | int) -> Project:
+    """The project with that id or URL-encoded path; NotFound otherwise."""
+    project = find_by_reference(session, Project, reference)
     if project is None:
         raise NotFound("Project not found.")
     return project
@@ -46,6 +55,40 @@ def find_project(session: Session, reference: str | int) -> Project:
 
 def current_serial(session: Session, project_id: int) -> int:
     serial = session.scalar(select(Project.serial).where(Project.id == project_id))
+    if serial is None:
+        raise NotFound("Project not found.")
+    return serial
+
+
+def lock_project(session: Session, project_id: int) -> int:
+    """Take the write lock on the project's row first; return its serial.
+
+    Every change to a project's index (upload, yank, delete, promotion,
+    snapshot) starts here, so changes to one project run one at a time and a
+    change sees one state of the index from its first read to its commit.
+    NotFound when the project does not exist.
+    """
+    return _add_to_serial(session, project_id, 0)
+
+
+def bump_serial(session: Session, project_id: int) -> int:
+    """Take the write lock first, as :func:`lock_project`, and count one change.
+
+    Returns the new serial, which every cached page of the project then misses.
+    """
+    return _add_to_serial(session, project_id, 1)
+
+
+def _add_to_serial(session: Session, project_id: int, changes: int) -> int:
+    # An UPDATE, even one that changes nothing, takes the row's write lock (on
+    # SQLite, the database's) at once; reading first and writing later could
+    # deadlock with another writer doing the same.
+    serial = session.execute(
+        update(Project)
+        .where(Project.id == project_id)
+        .values(serial=Project.serial + changes)
+        .returning(Project.serial)
+    ).scalar_one_or_none()
     if serial is None:
         raise NotFound("Project not found.")
     return serial
@@ -95,18 +138,18 @@ def create_project(
     group = None
     if group_path is not None:
         group = _enclosing_group(session, principal, group_path, create_groups)
-    _check_may_create_in(principal, group_path)
+    check_may_create_in(
+        principal,
+        group_path,
+        "Creating a project here needs the maintain role on its group.",
+    )
     project = Project(
         group_id=group.id if group else None,
         path=path,
         visibility=visibility,
         serial=0,
     )
-    session.add(project)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict(f"The path {path!r} is already taken.") from None
+    add_unique(session, project, f"The path {path!r} is already taken.")
     audit.record(
         session,
         action="project.create",
@@ -153,10 +196,24 @@ def _enclosing_group(
     return parent
 
 
-def _check_may_create_in(principal: Principal, group_path: str | None) -> None:
-    """Top-level projects are for administrators; otherwise maintain the group."""
+def check_may_create_in(
+    principal: Principal, group_path: str | None, refusal: str
+) -> None:
+    """Top level is for administrators; in a group, the maintain role on it.
+
+    ``refusal`` is the Forbidden message, naming what was to be created.
+    """
     if principal.is_admin:
         return
     role = principal.role_on_group(group_path) if group_path else None
     if role is None or Permission.MANAGE not in role.permissions:
-        raise Forbidden("Creating a project here needs the maintain role on its group.")
+        raise Forbidden(refusal)
+
+
+def add_unique(session: Session, row: object, taken: str) -> None:
+    """Add a row whose unique name may be in use; Conflict(``taken``) if it is."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(taken) from None

@@ -9,28 +9,30 @@ keeps its own.
 
 A filename already in the target with the same bytes is left as it is, so
 promoting twice is harmless; with other bytes, or deleted from the target
-before, the promotion is refused as a whole.
+before, the promotion is refused as a whole. Names are compared as uploads
+compare them: another spelling of a name counts as the name.
 """
 
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from wheelkeep.db.models import (
-    File,
-    FileTombstone,
-    Package,
-    PackageStatus,
-    Project,
-    Release,
-)
+from wheelkeep.db.models import File, Release
 from wheelkeep.domain.access import Principal
+from wheelkeep.domain.distributions import parse_filename
 from wheelkeep.domain.errors import Conflict, InvalidRequest, NotFound
-from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
 from wheelkeep.services import audit
+from wheelkeep.services.filenames import TakenNames
+from wheelkeep.services.projects import bump_serial, lock_project
 from wheelkeep.services.registry import Registry
+from wheelkeep.services.releases import (
+    CLOSED_STATUSES,
+    ReleaseRef,
+    find_or_add_package,
+    find_or_add_release,
+    find_release,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +80,7 @@ def promote(
     with registry.transaction() as session:
         _lock_projects(session, source_project_id, target_project_id)
         release = _source_release(session, source_project_id, package, version)
-        to_copy = _files_to_copy(session, target_project_id, release.files)
+        to_copy = _files_to_copy(session, target_project_id, release)
         if to_copy:
             _copy(registry, session, principal, target_project_id, release, to_copy)
             audit.record(
@@ -123,32 +125,15 @@ def _lock_projects(session: Session, *project_ids: int) -> None:
     the blobs this promotion is about to refer to.
     """
     for project_id in sorted(project_ids):
-        found = session.execute(
-            update(Project)
-            .where(Project.id == project_id)
-            .values(serial=Project.serial)
-            .returning(Project.id)
-        ).scalar_one_or_none()
-        if found is None:
-            raise NotFound("Project not found.")
+        lock_project(session, project_id)
 
 
 def _source_release(
     session: Session, project_id: int, package: str, version: str
 ) -> Release:
-    name = normalize_name(package)
-    canonical = canonical_version(parse_version(version))
-    release = session.scalar(
-        select(Release)
-        .join(Package, Release.package_id == Package.id)
-        .where(
-            Package.project_id == project_id,
-            Package.name == name,
-            Package.status != PackageStatus.QUARANTINED,
-            Release.canonical_version == canonical,
-        )
-    )
-    if release is None or not release.files:
+    ref = ReleaseRef(project_id, package, version)
+    release = find_release(session, ref, served_only=True)
+    if release is None:
         raise NotFound(f"No release {package} {version} in the source project.")
     if release.yanked:
         raise Conflict(
@@ -158,39 +143,29 @@ def _source_release(
     return release
 
 
-def _files_to_copy(session: Session, target_id: int, files: list[File]) -> list[File]:
-    """The files the target lacks; refuses names it holds with other bytes."""
-    names = [file.filename for file in files]
-    present = dict(
-        session.execute(
-            select(File.filename, File.sha256).where(
-                File.project_id == target_id, File.filename.in_(names)
-            )
-        ).all()
-    )
-    deleted = set(
-        session.scalars(
-            select(FileTombstone.filename).where(
-                FileTombstone.project_id == target_id,
-                FileTombstone.filename.in_(names),
-            )
-        )
-    )
-    for file in files:
-        if file.filename in present and present[file.filename] != file.sha256:
-            raise Conflict(
-                f"{file.filename} exists in the target project with other bytes; "
-                "nothing was promoted."
-            )
-        if file.filename not in present and file.filename in deleted:
+def _files_to_copy(session: Session, target_id: int, release: Release) -> list[File]:
+    """The files the target lacks; refuses names it holds with other bytes.
+
+    Another spelling of a name the target holds or deleted counts as that
+    name, as it does for an upload.
+    """
+    taken_names = TakenNames(session, target_id, release.package.name)
+    to_copy = []
+    for file in release.files:
+        taken = taken_names.of(parse_filename(file.filename))
+        if taken is None:
+            to_copy.append(file)
+        elif taken.deleted:
             raise Conflict(
                 f"{file.filename} was deleted from the target project and its name "
                 "can never be reused; nothing was promoted."
             )
-    return sorted(
-        (file for file in files if file.filename not in present),
-        key=lambda file: file.filename,
-    )
+        elif taken.sha256 != file.sha256:
+            raise Conflict(
+                f"{file.filename} exists in the target project with other bytes; "
+                "nothing was promoted."
+            )
+    return sorted(to_copy, key=lambda file: file.filename)
 
 
 def _copy(
@@ -201,9 +176,7 @@ def _copy(
     source: Release,
     files: list[File],
 ) -> None:
-    session.execute(
-        update(Project).where(Project.id == target_id).values(serial=Project.serial + 1)
-    )
+    bump_serial(session, target_id)
     release = _target_release(session, target_id, source)
     for file in files:
         for digest in (file.sha256, file.metadata_sha256):
@@ -232,38 +205,14 @@ def _copy(
 
 
 def _target_release(session: Session, target_id: int, source: Release) -> Release:
-    package = session.scalar(
-        select(Package).where(
-            Package.project_id == target_id, Package.name == source.package.name
-        )
+    package = find_or_add_package(
+        session, target_id, source.package.name, source.package.display_name
     )
-    if package is None:
-        package = Package(
-            project_id=target_id,
-            name=source.package.name,
-            display_name=source.package.display_name,
-            status=PackageStatus.ACTIVE,
-        )
-        session.add(package)
-        session.flush()
-    elif package.status in (PackageStatus.ARCHIVED, PackageStatus.QUARANTINED):
+    if package.status in CLOSED_STATUSES:
         raise Conflict(
             f"Package {package.display_name!r} is {package.status.value} in the target "
             "project: it takes no new files."
         )
-    release = session.scalar(
-        select(Release).where(
-            Release.package_id == package.id,
-            Release.canonical_version == source.canonical_version,
-        )
+    return find_or_add_release(
+        session, package, source.version, source.canonical_version, source.summary
     )
-    if release is None:
-        release = Release(
-            package_id=package.id,
-            version=source.version,
-            canonical_version=source.canonical_version,
-            summary=source.summary,
-        )
-        session.add(release)
-        session.flush()
-    return release

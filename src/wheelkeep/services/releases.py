@@ -1,4 +1,4 @@
-"""Yanking, unyanking and deleting releases and files.
+"""Releases: finding and adding them, yanking, unyanking and deleting their files.
 
 Deleting a file keeps a tombstone of its filename, so the name can never be
 reused with other bytes. Blobs no longer referenced (by a file of any project
@@ -8,18 +8,22 @@ or by a snapshot) are removed in the same unit of work.
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from wheelkeep.db.models import File, FileTombstone, Package, Project, Release
+from wheelkeep.db.models import File, FileTombstone, Package, PackageStatus, Release
 from wheelkeep.domain.access import Principal
 from wheelkeep.domain.errors import NotFound
 from wheelkeep.domain.names import canonical_version, normalize_name, parse_version
 from wheelkeep.services import audit
-from wheelkeep.services.blob_refs import blob_in_use
+from wheelkeep.services.blob_refs import forget_unused
+from wheelkeep.services.projects import bump_serial
 from wheelkeep.services.registry import Registry
 
 log = logging.getLogger(__name__)
+
+# A package in one of these states takes no new files (PEP 792).
+CLOSED_STATUSES = (PackageStatus.ARCHIVED, PackageStatus.QUARANTINED)
 
 
 @dataclass(frozen=True)
@@ -29,19 +33,17 @@ class ReleaseRef:
     version: str
 
 
-def _bump_serial(session: Session, project_id: int) -> int:
-    return session.execute(
-        update(Project)
-        .where(Project.id == project_id)
-        .values(serial=Project.serial + 1)
-        .returning(Project.serial)
-    ).scalar_one()
+def find_release(
+    session: Session, ref: ReleaseRef, *, served_only: bool = False
+) -> Release | None:
+    """The release ``ref`` names, or None; InvalidUpload for an invalid name or version.
 
-
-def _find_release(session: Session, ref: ReleaseRef) -> Release:
+    With ``served_only``, a release the index does not offer counts as missing:
+    one of a quarantined package, or one without files.
+    """
     name = normalize_name(ref.package)
     canonical = canonical_version(parse_version(ref.version))
-    release = session.scalar(
+    query = (
         select(Release)
         .join(Package, Release.package_id == Package.id)
         .where(
@@ -50,6 +52,63 @@ def _find_release(session: Session, ref: ReleaseRef) -> Release:
             Release.canonical_version == canonical,
         )
     )
+    if served_only:
+        query = query.where(Package.status != PackageStatus.QUARANTINED)
+    release = session.scalar(query)
+    if release is None or (served_only and not release.files):
+        return None
+    return release
+
+
+def find_or_add_package(
+    session: Session, project_id: int, name: str, display_name: str
+) -> Package:
+    """The project's package of that normalised name, added (active) if it has none.
+
+    The caller decides what a package in one of ``CLOSED_STATUSES`` means.
+    """
+    package = session.scalar(
+        select(Package).where(Package.project_id == project_id, Package.name == name)
+    )
+    if package is None:
+        package = Package(
+            project_id=project_id,
+            name=name,
+            display_name=display_name,
+            status=PackageStatus.ACTIVE,
+        )
+        session.add(package)
+        session.flush()
+    return package
+
+
+def find_or_add_release(
+    session: Session,
+    package: Package,
+    version: str,
+    canonical: str,
+    summary: str | None,
+) -> Release:
+    """The package's release of that canonical version, added if it has none yet."""
+    release = session.scalar(
+        select(Release).where(
+            Release.package_id == package.id, Release.canonical_version == canonical
+        )
+    )
+    if release is None:
+        release = Release(
+            package_id=package.id,
+            version=version,
+            canonical_version=canonical,
+            summary=summary,
+        )
+        session.add(release)
+        session.flush()
+    return release
+
+
+def _find_release(session: Session, ref: ReleaseRef) -> Release:
+    release = find_release(session, ref)
     if release is None:
         raise NotFound(f"No release {ref.package} {ref.version} in this project.")
     return release
@@ -65,7 +124,7 @@ def set_yanked(
 ) -> None:
     """Yank (PEP 592) or unyank every file of a release."""
     with registry.transaction() as session:
-        _bump_serial(session, ref.project_id)
+        bump_serial(session, ref.project_id)
         release = _find_release(session, ref)
         release.yanked = yanked
         release.yanked_reason = reason if yanked else None
@@ -90,7 +149,7 @@ def delete_files(
     """Delete one file of a release, or all of them; return the deleted names."""
     orphans: set[str] = set()
     with registry.transaction() as session:
-        _bump_serial(session, ref.project_id)
+        bump_serial(session, ref.project_id)
         release = _find_release(session, ref)
         files = [f for f in release.files if filename in (None, f.filename)]
         if not files:
@@ -121,8 +180,6 @@ def delete_files(
         # these blobs between the check and the removal. Known shortcoming: if
         # the commit itself then failed, the files would stay listed without
         # their bytes (downloads 404) until deleted again.
-        for digest in orphans:
-            if not blob_in_use(session, digest):
-                registry.blobs.delete(digest)
+        forget_unused(session, registry.blobs, orphans)
     registry.pages.invalidate(ref.project_id)
     return [file.filename for file in files]

@@ -24,7 +24,6 @@ from sqlalchemy import (
     literal,
     select,
     union,
-    update,
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import CompoundSelect
@@ -33,7 +32,6 @@ from wheelkeep.db.models import (
     File,
     Package,
     PackageStatus,
-    Project,
     Release,
     Snapshot,
     SnapshotFile,
@@ -53,6 +51,7 @@ from wheelkeep.domain.names import NormalizedName
 from wheelkeep.services import audit
 from wheelkeep.services.files import METADATA_SUFFIX, Download
 from wheelkeep.services.pages import Page, PageCache, page_of
+from wheelkeep.services.projects import lock_project
 from wheelkeep.services.registry import Registry
 from wheelkeep.storage.base import BlobStore
 
@@ -93,19 +92,18 @@ def check_snapshot_name(name: str) -> str:
 
 
 def create_snapshot(
-    registry: Registry, principal: Principal, project_id: int, name: str
+    registry: Registry,
+    principal: Principal,
+    project_id: int,
+    name: str,
+    address: str | None = None,
 ) -> SnapshotInfo:
     """Freeze the project's index as it is now under ``name``."""
     check_snapshot_name(name)
     with registry.transaction() as session:
         # Lock the project row as uploads, yanks and deletes do, so the copy
         # sees one state of the index and the serial recorded is its serial.
-        serial = session.execute(
-            update(Project)
-            .where(Project.id == project_id)
-            .values(serial=Project.serial)
-            .returning(Project.serial)
-        ).scalar_one()
+        serial = lock_project(session, project_id)
         if _find(session, project_id, name) is not None:
             raise Conflict(f"A snapshot named {name!r} exists already in this project.")
         snapshot = Snapshot(
@@ -122,6 +120,7 @@ def create_snapshot(
             principal=principal,
             project_id=project_id,
             target=name,
+            address=address,
             serial=serial,
             files=info.files,
         )
@@ -222,17 +221,17 @@ def _info(session: Session, snapshot: Snapshot) -> SnapshotInfo:
 
 
 def delete_snapshot(
-    registry: Registry, principal: Principal, project_id: int, name: str
+    registry: Registry,
+    principal: Principal,
+    project_id: int,
+    name: str,
+    address: str | None = None,
 ) -> None:
     """Drop a snapshot, and the blobs only it still referred to."""
     with registry.transaction() as session:
         # The write lock first: no upload or promotion can start referring to
         # a blob between the check below and its removal.
-        session.execute(
-            update(Project)
-            .where(Project.id == project_id)
-            .values(serial=Project.serial)
-        )
+        lock_project(session, project_id)
         snapshot = find_snapshot(session, project_id, name)
         orphans = _digests_only_in(session, snapshot.id)
         session.execute(
@@ -242,6 +241,9 @@ def delete_snapshot(
             delete(SnapshotPackage).where(SnapshotPackage.snapshot_id == snapshot.id)
         )
         session.delete(snapshot)
+        # Known shortcoming, as for deleted files: the blobs go before the
+        # commit, so if the commit itself failed the snapshot would stay
+        # listed without some of its bytes (those downloads 404).
         for digest in orphans:
             registry.blobs.delete(digest)
         removed = len(orphans)
@@ -251,6 +253,7 @@ def delete_snapshot(
             principal=principal,
             project_id=project_id,
             target=name,
+            address=address,
             blobs_removed=removed,
         )
     log.info(

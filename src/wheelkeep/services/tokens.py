@@ -100,14 +100,12 @@ def create_token(
         session.add(token)
         session.flush()
         token.username = _username(session, token)
-        audit.record(
+        audit_token(
             session,
-            action="token.create",
-            principal=principal,
-            project_id=token.project_id,
-            target=_describe(token),
-            address=address,
-            token=token.id,
+            "token.create",
+            principal,
+            token,
+            address,
             kind=token.kind.value,
             scopes=token.scopes,
             expires_at=token.expires_at.isoformat() if token.expires_at else None,
@@ -135,8 +133,25 @@ def _username(session: Session, token: Token) -> str:
     return user.username if user else f"token-{token.id}"
 
 
-def _describe(token: Token) -> str:
-    return f"token {token.id} ({token.kind.value} {token.name!r})"
+def audit_token(
+    session: Session,
+    action: str,
+    principal: Principal,
+    token: Token,
+    address: str | None = None,
+    **details: object,
+) -> None:
+    """Add an audit event about a token (never its secret)."""
+    audit.record(
+        session,
+        action=action,
+        principal=principal,
+        project_id=token.project_id,
+        target=f"token {token.id} ({token.kind.value} {token.name!r})",
+        address=address,
+        token=token.id,
+        **details,
+    )
 
 
 def _check_may_mint(
@@ -229,15 +244,7 @@ def revoke_token(
         _check_may_revoke(session, principal, token)
         if token.revoked_at is None:
             token.revoked_at = datetime.now(UTC)
-            audit.record(
-                session,
-                action="token.revoke",
-                principal=principal,
-                project_id=token.project_id,
-                target=_describe(token),
-                address=address,
-                token=token.id,
-            )
+            audit_token(session, "token.revoke", principal, token, address)
     log.info("token.revoked id=%s actor=%s", token.id, principal.actor)
     return token
 

@@ -12,18 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packaging.metadata import Metadata
-from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from wheelkeep.db.models import (
-    File,
-    FileTombstone,
-    Package,
-    PackageStatus,
-    Project,
-    Release,
-)
+from wheelkeep.db.models import File, Release
 from wheelkeep.domain.access import Principal
 from wheelkeep.domain.digests import check_sent_digests, sha256_of
 from wheelkeep.domain.distributions import (
@@ -42,8 +34,15 @@ from wheelkeep.domain.uploads import (
     refuse_existing,
 )
 from wheelkeep.services import audit
-from wheelkeep.services.blob_refs import blob_in_use
+from wheelkeep.services.blob_refs import forget_unused
+from wheelkeep.services.filenames import TakenNames
+from wheelkeep.services.projects import bump_serial, lock_project
 from wheelkeep.services.registry import Registry
+from wheelkeep.services.releases import (
+    CLOSED_STATUSES,
+    find_or_add_package,
+    find_or_add_release,
+)
 from wheelkeep.storage.base import PendingBlob
 
 log = logging.getLogger(__name__)
@@ -85,7 +84,7 @@ def publish(
     metadata_sha256, created_metadata = registry.blobs.put_bytes(checked.raw_metadata)
     try:
         with registry.transaction() as session:
-            serial = _lock_project(session, project_id)
+            serial = bump_serial(session, project_id)
             existing = _existing_upload(session, project_id, checked.dist, sha256)
             if existing is not None:
                 # A concurrent identical upload won: nothing changed, so the
@@ -105,8 +104,8 @@ def publish(
                 serial=serial,
             )
     except BaseException:
-        _forget_blob(registry, sha256, created_blob)
-        _forget_blob(registry, metadata_sha256, created_metadata)
+        created = {sha256: created_blob, metadata_sha256: created_metadata}
+        _forget_blobs(registry, project_id, [d for d, new in created.items() if new])
         raise
     registry.pages.invalidate(project_id)
     log.info(
@@ -138,61 +137,15 @@ def _existing_upload(
 ) -> Published | None:
     """A no-op result for a retried identical upload; an error for other bytes.
 
-    Filenames are compared by the file they stand for, so another spelling of
-    a taken or deleted name (case, separators, '1.0' for '1.0.0') is refused
-    as the name itself would be.
+    Another spelling of a taken or deleted name is refused as the name itself
+    would be (see :mod:`wheelkeep.services.filenames`).
     """
-    for filename, stored_sha256 in _package_files(session, project_id, dist.name):
-        if parse_filename(filename).identity != dist.identity:
-            continue
-        if stored_sha256 == sha256:
-            return Published(filename, sha256, created=False)
-        raise refuse_existing(filename, deleted=False)
-    for filename in _tombstone_candidates(session, project_id, dist.name):
-        if parse_filename(filename).identity == dist.identity:
-            raise refuse_existing(filename, deleted=True)
-    return None
-
-
-def _package_files(
-    session: Session, project_id: int, name: str
-) -> list[tuple[str, str]]:
-    rows = session.execute(
-        select(File.filename, File.sha256)
-        .join(Release, File.release_id == Release.id)
-        .join(Package, Release.package_id == Package.id)
-        .where(Package.project_id == project_id, Package.name == name)
-    )
-    return [(row.filename, row.sha256) for row in rows]
-
-
-def _tombstone_candidates(session: Session, project_id: int, name: str) -> list[str]:
-    """Deleted filenames that may be spellings of the package's name.
-
-    A tombstone keeps only the filename, so every spelling of the name is
-    folded to lower case and underscores in SQL; the pattern also matches
-    other packages sharing the prefix, which the caller's comparison drops.
-    """
-    folded = func.lower(
-        func.replace(func.replace(FileTombstone.filename, "-", "_"), ".", "_")
-    )
-    rows = session.scalars(
-        select(FileTombstone.filename).where(
-            FileTombstone.project_id == project_id,
-            folded.like(name.replace("-", "_") + "_%"),
-        )
-    )
-    return list(rows)
-
-
-def _lock_project(session: Session, project_id: int) -> int:
-    """Bump the project's serial first, which takes the write lock at once."""
-    return session.execute(
-        update(Project)
-        .where(Project.id == project_id)
-        .values(serial=Project.serial + 1)
-        .returning(Project.serial)
-    ).scalar_one()
+    taken = TakenNames(session, project_id, dist.name).of(dist)
+    if taken is None:
+        return None
+    if not taken.deleted and taken.sha256 == sha256:
+        return Published(taken.filename, sha256, created=False)
+    raise refuse_existing(taken.filename, deleted=taken.deleted)
 
 
 def _record(
@@ -203,8 +156,7 @@ def _record(
     metadata_sha256: str,
     principal: Principal,
 ) -> None:
-    package = _package(session, project_id, checked)
-    release = _release(session, package, checked)
+    release = _release(session, project_id, checked)
     digests = pending.digests
     session.add(
         File(
@@ -232,46 +184,23 @@ def _record(
         raise refuse_existing(checked.dist.filename, deleted=False) from None
 
 
-def _package(session: Session, project_id: int, checked: _Checked) -> Package:
-    name = checked.dist.name
-    package = session.scalar(
-        select(Package).where(Package.project_id == project_id, Package.name == name)
+def _release(session: Session, project_id: int, checked: _Checked) -> Release:
+    package = find_or_add_package(
+        session, project_id, checked.dist.name, checked.metadata.name
     )
-    if package is None:
-        package = Package(
-            project_id=project_id,
-            name=name,
-            display_name=checked.metadata.name,
-            status=PackageStatus.ACTIVE,
-        )
-        session.add(package)
-        session.flush()
-    elif package.status in (PackageStatus.ARCHIVED, PackageStatus.QUARANTINED):
+    if package.status in CLOSED_STATUSES:
         raise InvalidUpload(
             f"Package {package.display_name!r} is {package.status.value}: it takes no "
             "new uploads."
         )
-    return package
-
-
-def _release(session: Session, package: Package, checked: _Checked) -> Release:
     version = checked.dist.version
-    canonical = canonical_version(version)
-    release = session.scalar(
-        select(Release).where(
-            Release.package_id == package.id, Release.canonical_version == canonical
-        )
+    return find_or_add_release(
+        session,
+        package,
+        str(version),
+        canonical_version(version),
+        checked.metadata.summary,
     )
-    if release is None:
-        release = Release(
-            package_id=package.id,
-            version=str(version),
-            canonical_version=canonical,
-            summary=checked.metadata.summary,
-        )
-        session.add(release)
-        session.flush()
-    return release
 
 
 def _ensure_blobs(registry: Registry, pending: PendingBlob, metadata: bytes) -> None:
@@ -288,13 +217,12 @@ def _ensure_blobs(registry: Registry, pending: PendingBlob, metadata: bytes) -> 
         registry.blobs.put_bytes(metadata)
 
 
-def _forget_blob(registry: Registry, sha256: str, created: bool) -> None:
-    """Remove a blob this upload created, unless a file or a snapshot refers to it."""
-    if not created:
+def _forget_blobs(registry: Registry, project_id: int, digests: list[str]) -> None:
+    """Remove the blobs this upload created, unless a file or a snapshot uses them."""
+    if not digests:
         return
     with registry.transaction() as session:
-        # Taking the write lock first makes the check and the removal atomic
-        # with respect to other uploads' commits.
-        session.execute(update(Project).where(Project.id == -1).values(serial=0))
-        if not blob_in_use(session, sha256):
-            registry.blobs.delete(sha256)
+        # The write lock first makes the check and the removal atomic with
+        # respect to other uploads' commits.
+        lock_project(session, project_id)
+        forget_unused(session, registry.blobs, digests)

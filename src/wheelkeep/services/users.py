@@ -11,15 +11,14 @@ from urllib.parse import unquote
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wheelkeep.db.models import User
 from wheelkeep.domain.access import JOB_TOKEN_USERNAME, Principal
-from wheelkeep.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from wheelkeep.domain.errors import Forbidden, InvalidRequest, NotFound
 from wheelkeep.domain.namespaces import check_path
 from wheelkeep.services import audit
-from wheelkeep.services.projects import MAX_ID, parse_id
+from wheelkeep.services.projects import MAX_ID, add_unique, parse_id
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +65,7 @@ def create_user(
         password_hash=hash_password(password) if password is not None else None,
         is_admin=is_admin,
     )
-    session.add(user)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Conflict(f"The user name {username!r} is already taken.") from None
+    add_unique(session, user, f"The user name {username!r} is already taken.")
     audit.record(
         session,
         action="user.create",

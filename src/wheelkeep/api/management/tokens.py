@@ -46,6 +46,22 @@ from wheelkeep.services.users import find_user
 router = APIRouter()
 
 
+def _on_project(
+    registry: Registry, principal: Principal, project_ref: str, kind: TokenKind
+) -> TokenFilter:
+    """The project's tokens of that kind, once the caller may manage the project."""
+    project = project_for(registry, principal, project_ref, Permission.MANAGE)
+    return TokenFilter(project_id=project.id, kind=kind)
+
+
+def _on_group(
+    registry: Registry, principal: Principal, group_ref: str, kind: TokenKind
+) -> TokenFilter:
+    """The group's tokens of that kind, once the caller may manage the group."""
+    group = group_for(registry, principal, group_ref, Permission.MANAGE)
+    return TokenFilter(group_id=group.id, kind=kind)
+
+
 def _listed(
     registry: Registry,
     wanted: TokenFilter,
@@ -60,10 +76,46 @@ def _listed(
 
 
 def _created(
+    registry: Registry,
+    principal: Principal,
+    within: TokenFilter,
+    body: DeployTokenIn | AccessTokenIn,
+    address: str | None,
+) -> TokenCreated:
+    """Mint a token of ``within``'s kind on its project or group."""
+    assert within.kind is not None
+    request = TokenRequest(
+        kind=within.kind,
+        name=body.name,
+        scopes=frozenset(Scope(scope) for scope in body.scopes),
+        project_id=within.project_id,
+        group_id=within.group_id,
+        role=(
+            role_of_level(body.access_level)
+            if isinstance(body, AccessTokenIn)
+            else None
+        ),
+        expires_at=expiry(body.expires_at),
+    )
+    return _minted(registry, principal, request, address)
+
+
+def _minted(
     registry: Registry, principal: Principal, request: TokenRequest, address: str | None
 ) -> TokenCreated:
     created = create_token(registry, principal, request, address)
     return token_created(created.token, created.secret, datetime.now(UTC))
+
+
+def _revoked(
+    registry: Registry,
+    principal: Principal,
+    token_id: int,
+    within: TokenFilter,
+    address: str | None,
+) -> Response:
+    revoke_token(registry, principal, token_id, within, address)
+    return Response(status_code=204)
 
 
 # Deploy tokens ------------------------------------------------------------
@@ -80,8 +132,7 @@ def list_project_deploy_tokens(
     page: Page = 1,
     per_page: PerPage = 20,
 ) -> list[TokenOut]:
-    project = project_for(registry, principal, project_ref, Permission.MANAGE)
-    wanted = TokenFilter(project_id=project.id, kind=TokenKind.DEPLOY)
+    wanted = _on_project(registry, principal, project_ref, TokenKind.DEPLOY)
     return _listed(registry, wanted, page, per_page, response)
 
 
@@ -99,15 +150,8 @@ def post_project_deploy_token(
     address: Address,
 ) -> TokenCreated:
     """Create a deploy token; its secret is in the answer and nowhere else."""
-    project = project_for(registry, principal, project_ref, Permission.MANAGE)
-    request = TokenRequest(
-        kind=TokenKind.DEPLOY,
-        name=body.name,
-        scopes=frozenset(Scope(scope) for scope in body.scopes),
-        project_id=project.id,
-        expires_at=expiry(body.expires_at),
-    )
-    return _created(registry, principal, request, address)
+    within = _on_project(registry, principal, project_ref, TokenKind.DEPLOY)
+    return _created(registry, principal, within, body, address)
 
 
 @router.delete(
@@ -123,10 +167,8 @@ def delete_project_deploy_token(
     token_id: RowId,
     address: Address,
 ) -> Response:
-    project = project_for(registry, principal, project_ref, Permission.MANAGE)
-    within = TokenFilter(project_id=project.id, kind=TokenKind.DEPLOY)
-    revoke_token(registry, principal, token_id, within, address)
-    return Response(status_code=204)
+    within = _on_project(registry, principal, project_ref, TokenKind.DEPLOY)
+    return _revoked(registry, principal, token_id, within, address)
 
 
 @router.get(
@@ -140,8 +182,7 @@ def list_group_deploy_tokens(
     page: Page = 1,
     per_page: PerPage = 20,
 ) -> list[TokenOut]:
-    group = group_for(registry, principal, group_ref, Permission.MANAGE)
-    wanted = TokenFilter(group_id=group.id, kind=TokenKind.DEPLOY)
+    wanted = _on_group(registry, principal, group_ref, TokenKind.DEPLOY)
     return _listed(registry, wanted, page, per_page, response)
 
 
@@ -159,15 +200,8 @@ def post_group_deploy_token(
     address: Address,
 ) -> TokenCreated:
     """Create a deploy token on every project beneath the group."""
-    group = group_for(registry, principal, group_ref, Permission.MANAGE)
-    request = TokenRequest(
-        kind=TokenKind.DEPLOY,
-        name=body.name,
-        scopes=frozenset(Scope(scope) for scope in body.scopes),
-        group_id=group.id,
-        expires_at=expiry(body.expires_at),
-    )
-    return _created(registry, principal, request, address)
+    within = _on_group(registry, principal, group_ref, TokenKind.DEPLOY)
+    return _created(registry, principal, within, body, address)
 
 
 @router.delete(
@@ -183,10 +217,8 @@ def delete_group_deploy_token(
     token_id: RowId,
     address: Address,
 ) -> Response:
-    group = group_for(registry, principal, group_ref, Permission.MANAGE)
-    within = TokenFilter(group_id=group.id, kind=TokenKind.DEPLOY)
-    revoke_token(registry, principal, token_id, within, address)
-    return Response(status_code=204)
+    within = _on_group(registry, principal, group_ref, TokenKind.DEPLOY)
+    return _revoked(registry, principal, token_id, within, address)
 
 
 # Project and group access tokens -------------------------------------------
@@ -203,8 +235,7 @@ def list_project_access_tokens(
     page: Page = 1,
     per_page: PerPage = 20,
 ) -> list[TokenOut]:
-    project = project_for(registry, principal, project_ref, Permission.MANAGE)
-    wanted = TokenFilter(project_id=project.id, kind=TokenKind.PROJECT_ACCESS)
+    wanted = _on_project(registry, principal, project_ref, TokenKind.PROJECT_ACCESS)
     return _listed(registry, wanted, page, per_page, response)
 
 
@@ -222,16 +253,8 @@ def post_project_access_token(
     address: Address,
 ) -> TokenCreated:
     """Create a project access token: a bot with a role on this project."""
-    project = project_for(registry, principal, project_ref, Permission.MANAGE)
-    request = TokenRequest(
-        kind=TokenKind.PROJECT_ACCESS,
-        name=body.name,
-        scopes=frozenset(body.scopes),
-        project_id=project.id,
-        role=role_of_level(body.access_level),
-        expires_at=expiry(body.expires_at),
-    )
-    return _created(registry, principal, request, address)
+    within = _on_project(registry, principal, project_ref, TokenKind.PROJECT_ACCESS)
+    return _created(registry, principal, within, body, address)
 
 
 @router.delete(
@@ -247,10 +270,8 @@ def delete_project_access_token(
     token_id: RowId,
     address: Address,
 ) -> Response:
-    project = project_for(registry, principal, project_ref, Permission.MANAGE)
-    within = TokenFilter(project_id=project.id, kind=TokenKind.PROJECT_ACCESS)
-    revoke_token(registry, principal, token_id, within, address)
-    return Response(status_code=204)
+    within = _on_project(registry, principal, project_ref, TokenKind.PROJECT_ACCESS)
+    return _revoked(registry, principal, token_id, within, address)
 
 
 @router.get(
@@ -264,8 +285,7 @@ def list_group_access_tokens(
     page: Page = 1,
     per_page: PerPage = 20,
 ) -> list[TokenOut]:
-    group = group_for(registry, principal, group_ref, Permission.MANAGE)
-    wanted = TokenFilter(group_id=group.id, kind=TokenKind.GROUP_ACCESS)
+    wanted = _on_group(registry, principal, group_ref, TokenKind.GROUP_ACCESS)
     return _listed(registry, wanted, page, per_page, response)
 
 
@@ -283,16 +303,8 @@ def post_group_access_token(
     address: Address,
 ) -> TokenCreated:
     """Create a group access token: a bot with a role on everything beneath."""
-    group = group_for(registry, principal, group_ref, Permission.MANAGE)
-    request = TokenRequest(
-        kind=TokenKind.GROUP_ACCESS,
-        name=body.name,
-        scopes=frozenset(body.scopes),
-        group_id=group.id,
-        role=role_of_level(body.access_level),
-        expires_at=expiry(body.expires_at),
-    )
-    return _created(registry, principal, request, address)
+    within = _on_group(registry, principal, group_ref, TokenKind.GROUP_ACCESS)
+    return _created(registry, principal, within, body, address)
 
 
 @router.delete(
@@ -308,10 +320,8 @@ def delete_group_access_token(
     token_id: RowId,
     address: Address,
 ) -> Response:
-    group = group_for(registry, principal, group_ref, Permission.MANAGE)
-    within = TokenFilter(group_id=group.id, kind=TokenKind.GROUP_ACCESS)
-    revoke_token(registry, principal, token_id, within, address)
-    return Response(status_code=204)
+    within = _on_group(registry, principal, group_ref, TokenKind.GROUP_ACCESS)
+    return _revoked(registry, principal, token_id, within, address)
 
 
 # Personal access tokens ----------------------------------------------------
@@ -377,8 +387,7 @@ def delete_personal_access_token(
     registry: RegistryDep, principal: Caller, token_id: RowId, address: Address
 ) -> Response:
     within = TokenFilter(kind=TokenKind.PERSONAL)
-    revoke_token(registry, principal, token_id, within, address)
-    return Response(status_code=204)
+    return _revoked(registry, principal, token_id, within, address)
 
 
 @router.post(
@@ -405,4 +414,4 @@ def post_personal_access_token(
         user_id=user.id,
         expires_at=expiry(body.expires_at),
     )
-    return _created(registry, principal, request, address)
+    return _minted(registry, principal, request, address)
