@@ -20,7 +20,9 @@ from wheelkeep.services.registry import Registry, open_registry
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", serial_cache_seconds=0)
+    return Settings(
+        data_dir=tmp_path / "data", serial_cache_seconds=0, read_cache_seconds=0
+    )
 
 
 @pytest.fixture

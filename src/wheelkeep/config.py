@@ -59,6 +59,14 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a refused address gets 429 when it sends credentials.",
     )
+    read_cache_seconds: float = Field(
+        default=5.0,
+        description=(
+            "How long a process trusts a token and a project's settings on the "
+            "read path; revocations and visibility changes made by other "
+            "processes take effect within this time. 0 turns it off."
+        ),
+    )
     log_level: str = "INFO"
     config_file: Path | None = Field(
         default=None, description="Optional TOML file with the same settings."

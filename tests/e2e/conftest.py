@@ -58,6 +58,7 @@ def start_server(folder: Path, **env: str) -> Server:
         **os.environ,
         "WHEELKEEP_DATA_DIR": str(data_dir),
         "WHEELKEEP_SERIAL_CACHE_SECONDS": "0",
+        "WHEELKEEP_READ_CACHE_SECONDS": "0",
         **env,
     }
     with log_path.open("wb") as log:

@@ -1,5 +1,6 @@
 """Index pages: their cost, and the cache that serves them."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,7 +10,11 @@ from tests.conftest import Api
 from tests.factories import Dist
 from wheelkeep.db.models import File, Package, Release
 from wheelkeep.domain.distributions import FileKind
+from wheelkeep.domain.index_pages import PageFormat
+from wheelkeep.domain.names import normalize_name
+from wheelkeep.services import pages
 from wheelkeep.services.pages import PageCache
+from wheelkeep.services.projects import find_project
 from wheelkeep.services.registry import Registry
 
 JSON = "application/vnd.pypi.simple.v1+json"
@@ -88,3 +93,30 @@ def test_a_cached_page_costs_one_query_for_the_serial(
     serial_reads = [s for s in statements if s.startswith("SELECT projects.serial")]
     assert len(serial_reads) == 1
     assert not [s for s in statements if "FROM files" in s]
+
+
+def test_concurrent_misses_render_a_page_once(registry: Registry, api: Api) -> None:
+    assert api.upload(Dist()).status_code == 200
+    start = threading.Barrier(8)
+
+    def read() -> None:
+        start.wait()
+        with registry.session() as session:
+            project = find_project(session, "1")
+            pages.package_page(
+                registry.pages,
+                session,
+                project,
+                normalize_name("demo"),
+                PageFormat.JSON,
+            )
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    with counting_statements(registry) as statements:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    renders = [s for s in statements if "FROM packages" in s and "packages.name =" in s]
+    assert len(renders) == 1

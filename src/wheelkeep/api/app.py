@@ -36,6 +36,9 @@ def create_app(registry: Registry) -> FastAPI:
     app.state.registry = registry
     app.add_exception_handler(RegistryError, registry_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    # The last added runs first: the memory path sees an encoded project path
+    # (ai%2Fedge) as one segment, as the routes do.
+    app.add_middleware(simple.MemoryPagesMiddleware)
     app.add_middleware(EncodedIdMiddleware)
     app.include_router(health.router)
     app.include_router(upload.router)

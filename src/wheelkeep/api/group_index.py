@@ -6,21 +6,24 @@ accepts it, without the ``/-/``. Only what the caller may read is listed.
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from wheelkeep.api.credentials import presented_credentials
 from wheelkeep.api.dependencies import client_address, registry_of
-from wheelkeep.api.index_responses import page_redirect
-from wheelkeep.api.simple import MEDIA_TYPES, _etag_matches, _not_acceptable
+from wheelkeep.api.index_responses import (
+    file_response,
+    not_acceptable,
+    page_redirect,
+    page_response,
+)
 from wheelkeep.domain.access import Principal
-from wheelkeep.domain.errors import NotFound, Unauthenticated
+from wheelkeep.domain.errors import InvalidUpload, NotFound, Unauthenticated
 from wheelkeep.domain.names import normalize_name
 from wheelkeep.domain.negotiation import choose_format
 from wheelkeep.services import files
 from wheelkeep.services.access import open_group
 from wheelkeep.services.group_pages import group_package_page, group_root_page
 from wheelkeep.services.groups import GroupView
-from wheelkeep.services.pages import Page
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,21 +42,6 @@ def _view(request: Request, group_ref: str) -> tuple[Principal, GroupView]:
     )
 
 
-def _page_response(request: Request, page: Page) -> Response:
-    # What a group lists depends on who asks: never shared by caches.
-    headers = {
-        "ETag": page.etag,
-        "Vary": "Accept, Authorization",
-        "X-PyPI-Last-Serial": str(page.serial),
-        "Cache-Control": "private, max-age=0, must-revalidate",
-    }
-    if _etag_matches(request.headers.get("if-none-match"), page.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(
-        page.body, media_type=page.page_format.content_type, headers=headers
-    )
-
-
 def group_root(request: Request, group_ref: str) -> Response:
     registry = registry_of(request)
     _, view = _view(request, group_ref)
@@ -61,10 +49,10 @@ def group_root(request: Request, group_ref: str) -> Response:
         return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
-        return _not_acceptable()
+        return not_acceptable()
     with registry.session() as session:
         page = group_root_page(registry.pages, session, view, page_format)
-    return _page_response(request, page)
+    return page_response(request, page, public=False)
 
 
 def group_package(request: Request, group_ref: str, name: str) -> Response:
@@ -72,13 +60,13 @@ def group_package(request: Request, group_ref: str, name: str) -> Response:
     principal, view = _view(request, group_ref)
     try:
         normalized = normalize_name(name)
-    except Exception:
+    except InvalidUpload:
         raise _miss(principal, view, f"Package {name!r} not found.") from None
     if (moved := page_redirect(request, normalized)) is not None:
         return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
-        return _not_acceptable()
+        return not_acceptable()
     try:
         with registry.session() as session:
             page = group_package_page(
@@ -86,7 +74,7 @@ def group_package(request: Request, group_ref: str, name: str) -> Response:
             )
     except NotFound as error:
         raise _miss(principal, view, error.message) from None
-    return _page_response(request, page)
+    return page_response(request, page, public=False)
 
 
 def _miss(principal: Principal, view: GroupView, message: str) -> Exception:
@@ -113,17 +101,8 @@ def group_file(
             )
     except NotFound as error:
         raise _miss(principal, view, error.message) from None
-    suffix = next((s for s in MEDIA_TYPES if filename.endswith(s)), "")
-    return FileResponse(
-        download.blob.path,
-        media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"),
-        headers={
-            "ETag": f'"{download.sha256}"',
-            "Cache-Control": "private, max-age=31536000, immutable",
-        },
-        content_disposition_type="attachment",
-        filename=download.filename,
-    )
+    # What a group serves depends on who asks: never kept by shared caches.
+    return file_response(download, public=False)
 
 
 # Each handler runs in a worker thread: the database calls are blocking.

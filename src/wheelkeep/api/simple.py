@@ -8,17 +8,25 @@ and at the short paths of the default project (``/simple/``, ``/files/``,
 import orjson
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wheelkeep.api.credentials import presented_credentials
 from wheelkeep.api.dependencies import client_address, registry_of
-from wheelkeep.db.models import Project, Visibility
+from wheelkeep.api.index_responses import (
+    file_response,
+    is_public,
+    not_acceptable,
+    page_redirect,
+    page_response,
+)
+from wheelkeep.db.models import Project
 from wheelkeep.domain.access import Permission
-from wheelkeep.domain.errors import NotFound
+from wheelkeep.domain.errors import InvalidUpload, NotFound, RegistryError
 from wheelkeep.domain.names import normalize_name
 from wheelkeep.domain.negotiation import choose_format
 from wheelkeep.services import files, json_api, pages
-from wheelkeep.services.access import open_project
+from wheelkeep.services.access import known_readable_project, open_project
 from wheelkeep.services.projects import DEFAULT_PROJECT_ID
 from wheelkeep.services.registry import Registry
 
@@ -26,12 +34,6 @@ router = APIRouter(include_in_schema=False)
 
 PROJECT = "/api/v4/projects/{project_ref}/packages/pypi"
 DEFAULT = str(DEFAULT_PROJECT_ID)
-MEDIA_TYPES = {
-    ".whl": "application/zip",
-    ".zip": "application/zip",
-    ".tar.gz": "application/gzip",
-    ".metadata": "text/plain; charset=utf-8",
-}
 
 
 def _readable_project(
@@ -47,61 +49,17 @@ def _readable_project(
     return project
 
 
-def _page_response(request: Request, page: pages.Page, project: Project) -> Response:
-    headers = {
-        "ETag": page.etag,
-        "Vary": "Accept, Authorization",
-        "X-PyPI-Last-Serial": str(page.serial),
-        "Cache-Control": _cache_control(project, "max-age=0, must-revalidate"),
-    }
-    if _etag_matches(request.headers.get("if-none-match"), page.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(
-        page.body, media_type=page.page_format.content_type, headers=headers
-    )
-
-
-def _cache_control(project: Project, policy: str) -> str:
-    scope = "public" if project.visibility is Visibility.PUBLIC else "private"
-    return f"{scope}, {policy}"
-
-
-def _etag_matches(header: str | None, etag: str) -> bool:
-    if not header:
-        return False
-    candidates = {value.strip().removeprefix("W/") for value in header.split(",")}
-    return "*" in candidates or etag in candidates
-
-
-def _not_acceptable() -> Response:
-    return Response(
-        "None of the formats in the Accept header is served: ask for "
-        "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html "
-        "or text/html.\n",
-        status_code=406,
-        media_type="text/plain",
-        headers={"Vary": "Accept"},
-    )
-
-
-def _redirect(request: Request, path: str) -> Response:
-    if request.url.query:
-        path += f"?{request.url.query}"
-    return RedirectResponse(path, status_code=301)
-
-
 def _root(request: Request, project_ref: str) -> Response:
     registry = registry_of(request)
     project = _readable_project(registry, request, project_ref)
-    if not request.url.path.endswith("/"):
-        # Links on the page are relative to it, so its URL ends with a slash.
-        return _redirect(request, request.url.path + "/")
+    if (moved := page_redirect(request)) is not None:
+        return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
-        return _not_acceptable()
+        return not_acceptable()
     with registry.session() as session:
         page = pages.root_page(registry.pages, session, project, page_format)
-    return _page_response(request, page, project)
+    return page_response(request, page, public=is_public(project))
 
 
 def _package(request: Request, project_ref: str, name: str) -> Response:
@@ -109,21 +67,18 @@ def _package(request: Request, project_ref: str, name: str) -> Response:
     project = _readable_project(registry, request, project_ref)
     try:
         normalized = normalize_name(name)
-    except Exception:
+    except InvalidUpload:
         raise NotFound(f"Package {name!r} not found.") from None
-    # File links are relative to the page, so its URL must end with a slash,
-    # or they would resolve one folder too high.
-    if normalized != name or not request.url.path.endswith("/"):
-        parent = request.url.path.rstrip("/").rsplit("/", 1)[0]
-        return _redirect(request, f"{parent}/{normalized}/")
+    if (moved := page_redirect(request, normalized)) is not None:
+        return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
-        return _not_acceptable()
+        return not_acceptable()
     with registry.session() as session:
         page = pages.package_page(
             registry.pages, session, project, normalized, page_format
         )
-    return _page_response(request, page, project)
+    return page_response(request, page, public=is_public(project))
 
 
 def _download(
@@ -132,25 +87,14 @@ def _download(
     registry = registry_of(request)
     project = _readable_project(registry, request, project_ref)
     with registry.session() as session:
-        download = files.find_download(
-            session, registry.blobs, [project.id], sha256, filename
-        )
-    return _file_response(project, download)
-
-
-def _file_response(project: Project, download: files.Download) -> Response:
-    filename = download.filename
-    suffix = next((s for s in MEDIA_TYPES if filename.endswith(s)), "")
-    return FileResponse(
-        download.blob.path,
-        media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"),
-        headers={
-            "ETag": f'"{download.sha256}"',
-            "Cache-Control": _cache_control(project, "max-age=31536000, immutable"),
-        },
-        content_disposition_type="attachment",
-        filename=download.filename,
-    )
+        serial = registry.pages.serial(session, project.id)
+        download = registry.downloads.get(project.id, sha256, filename, serial)
+        if download is None:
+            download = files.find_download(
+                session, registry.blobs, [project.id], sha256, filename
+            )
+            registry.downloads.put(project.id, sha256, filename, serial, download)
+    return file_response(download, public=is_public(project))
 
 
 def _json(
@@ -169,6 +113,7 @@ def _json(
 
 
 # Each handler runs in a worker thread: the database calls are blocking.
+# Index pages already in memory are answered earlier, by MemoryPagesMiddleware.
 @router.get(PROJECT + "/simple/")
 @router.get(PROJECT + "/simple", include_in_schema=False)
 def project_root(request: Request, project_ref: str) -> Response:
@@ -235,3 +180,105 @@ def default_json(request: Request, name: str) -> Response:
 @router.get("/pypi/{name}/{version}/json")
 def default_version_json(request: Request, name: str, version: str) -> Response:
     return _json(request, DEFAULT, name, version)
+
+
+class MemoryPagesMiddleware:
+    """Answers index pages and downloads known in memory, before any routing.
+
+    Index reads and downloads are the hot path. When the token, the project,
+    and the page or file are all in memory, a request needs no database, and
+    routing it through the framework and a worker thread cost several times
+    more than the answer itself. Every other request (misses, refusals, other
+    paths and methods) goes on to the routes, which take the same decisions
+    with the database at hand.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            response = _answer_from_memory(Request(scope), scope["path"])
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _answer_from_memory(request: Request, path: str) -> Response | None:
+    target = _memory_target(path)
+    if target is None:
+        return None
+    project_ref, kind, parts = target
+    if kind == "simple":
+        return _from_memory(request, project_ref, parts[0] if parts else None)
+    return _file_from_memory(request, project_ref, *parts)
+
+
+def _memory_target(path: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """(project reference, "simple" or "files", the segments after it)."""
+    if path.startswith("/api/v4/projects/"):
+        reference, separator, rest = path.removeprefix("/api/v4/projects/").partition(
+            "/packages/pypi/"
+        )
+        if not separator or "/" in reference:
+            return None
+    else:
+        reference, rest = DEFAULT, path.removeprefix("/")
+    kind, _, tail = rest.partition("/")
+    segments = tuple(tail.split("/"))
+    if kind == "simple" and segments == ("",):
+        return reference, kind, ()
+    if kind == "simple" and len(segments) == 2 and segments[0] and not segments[1]:
+        return reference, kind, segments[:1]
+    if kind == "files" and len(segments) == 2 and all(segments):
+        return reference, kind, segments
+    return None
+
+
+def _known_readable_project(request: Request, project_ref: str) -> Project | None:
+    """The project when memory alone shows the caller may read it, else None."""
+    try:
+        credentials = presented_credentials(request)
+    except RegistryError:
+        return None
+    return known_readable_project(
+        registry_of(request), credentials, client_address(request), project_ref
+    )
+
+
+def _from_memory(
+    request: Request, project_ref: str, name: str | None
+) -> Response | None:
+    """An index page answered from memory alone, or None to take the full path.
+
+    Pages are cached under normalised names only, so a hit also means the
+    name needs no redirect.
+    """
+    project = _known_readable_project(request, project_ref)
+    if project is None:
+        return None
+    page_format = choose_format(request.headers.get("accept"))
+    if page_format is None:
+        return None
+    page = pages.cached_page(registry_of(request).pages, project.id, name, page_format)
+    if page is None:
+        return None
+    return page_response(request, page, public=is_public(project))
+
+
+def _file_from_memory(
+    request: Request, project_ref: str, sha256: str, filename: str
+) -> Response | None:
+    """A download whose lookup is remembered at the current serial, or None."""
+    project = _known_readable_project(request, project_ref)
+    if project is None:
+        return None
+    registry = registry_of(request)
+    serial = registry.pages.known_serial(project.id)
+    if serial is None:
+        return None
+    download = registry.downloads.get(project.id, sha256, filename, serial)
+    if download is None:
+        return None
+    return file_response(download, public=is_public(project))

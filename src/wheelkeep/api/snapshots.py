@@ -15,9 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wheelkeep.api.dependencies import client_address, registry_of
-from wheelkeep.api.index_responses import page_redirect
+from wheelkeep.api.index_responses import (
+    file_response,
+    is_public,
+    not_acceptable,
+    page_redirect,
+    page_response,
+)
 from wheelkeep.api.project_access import project_for
-from wheelkeep.api.simple import _file_response, _not_acceptable, _page_response
 from wheelkeep.domain.access import Permission
 from wheelkeep.domain.errors import InvalidUpload, NotFound
 from wheelkeep.domain.names import normalize_name
@@ -82,11 +87,11 @@ def snapshot_root(request: Request, project_ref: str, snapshot: str) -> Response
         return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
-        return _not_acceptable()
+        return not_acceptable()
     with registry.session() as session:
         frozen = snapshots.find_snapshot(session, project.id, snapshot)
         page = snapshots.root_page(registry.pages, session, frozen, page_format)
-    return _page_response(request, page, project)
+    return page_response(request, page, public=is_public(project))
 
 
 @router.get(SNAPSHOT + "/simple/{name}/", include_in_schema=False)
@@ -104,13 +109,13 @@ def snapshot_package(
         return moved
     page_format = choose_format(request.headers.get("accept"))
     if page_format is None:
-        return _not_acceptable()
+        return not_acceptable()
     with registry.session() as session:
         frozen = snapshots.find_snapshot(session, project.id, snapshot)
         page = snapshots.package_page(
             registry.pages, session, frozen, normalized, page_format
         )
-    return _page_response(request, page, project)
+    return page_response(request, page, public=is_public(project))
 
 
 @router.api_route(
@@ -128,4 +133,4 @@ def snapshot_file(
         download = snapshots.find_download(
             session, registry.blobs, frozen, sha256, filename
         )
-    return _file_response(project, download)
+    return file_response(download, public=is_public(project))

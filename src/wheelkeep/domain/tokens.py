@@ -1,5 +1,7 @@
 """What a valid token request looks like, for every kind of token."""
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -104,3 +106,16 @@ def parse_duration(text: str) -> timedelta:
             f"Invalid duration {text!r}: write a number and s, m, h, d or w (1h)."
         )
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def secret_digest(secret: str) -> str:
+    """What is stored of a secret: its sha256 (the secret has 256 random bits)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def digests_match(stored: str, presented: str) -> bool:
+    return hmac.compare_digest(stored, presented)
+
+
+def is_expired(expires_at: datetime | None, now: datetime) -> bool:
+    return expires_at is not None and expires_at <= now

@@ -36,12 +36,17 @@ from wheelkeep.domain.access import (
     decide,
     username_fits,
 )
-from wheelkeep.domain.errors import Forbidden, NotFound, Unauthenticated
+from wheelkeep.domain.errors import (
+    Forbidden,
+    NotFound,
+    RegistryError,
+    Unauthenticated,
+)
+from wheelkeep.domain.tokens import digests_match, is_expired, secret_digest
 from wheelkeep.services import audit
 from wheelkeep.services.groups import GroupView, group_visible, view_group
 from wheelkeep.services.projects import find_by_reference
 from wheelkeep.services.registry import Registry
-from wheelkeep.services.tokens import digests_match, is_expired, secret_digest
 
 log = logging.getLogger(__name__)
 
@@ -182,21 +187,30 @@ def authorize(principal: Principal, project: Project, permission: Permission) ->
 
 
 def identify(
-    registry: Registry, credentials: Credentials, address: str | None
+    registry: Registry,
+    credentials: Credentials,
+    address: str | None,
+    *,
+    cached: bool = False,
 ) -> tuple[Principal, RejectedCredentials | None]:
     """Authenticate a request; a refused secret is recorded, not raised.
 
     The caller decides what a refusal means: most requests answer 401, a read
-    of a public project goes on as anonymous.
+    of a public project goes on as anonymous. With ``cached``, a principal the
+    read cache still holds answers without the database (reads only).
     """
-    if credentials.secret:
+    secret, username = credentials.secret, credentials.username
+    if secret:
         registry.throttle.check(address)
+    if cached and (known := registry.read_cache.known_principal(secret, username)):
+        return known, None
     try:
         with registry.session() as session:
-            principal = authenticate(session, credentials.secret, credentials.username)
+            principal = authenticate(session, secret, username)
     except RejectedCredentials as rejected:
         record_failure(registry, rejected, address)
         return ANONYMOUS, rejected
+    registry.read_cache.remember_principal(secret, username, principal)
     return principal, None
 
 
@@ -230,21 +244,59 @@ def open_project(
     project_ref: str,
     permission: Permission,
 ) -> tuple[Principal, Project]:
-    """Authenticate the request and authorise it on one project."""
-    principal, rejected = identify(registry, credentials, address)
-    with registry.session() as session:
-        project = find_by_reference(session, Project, project_ref)
+    """Authenticate the request and authorise it on one project.
+
+    Reads, the hot path, trust the read cache for who the caller is and what
+    the reference names; every other permission asks the database.
+    """
+    reading = permission is Permission.READ
+    principal, rejected = identify(registry, credentials, address, cached=reading)
+    project = _find_project(registry, project_ref, cached=reading)
     if rejected is not None and not _reads_public(project, permission):
         raise rejected
     return principal, _authorized(principal, project, permission)
+
+
+def known_readable_project(
+    registry: Registry, credentials: Credentials, address: str | None, project_ref: str
+) -> Project | None:
+    """The project when memory alone shows the caller may read it, else None.
+
+    The same decisions as :func:`open_project`, made only from the read cache;
+    any miss or refusal answers None and the caller takes the full path,
+    which refuses properly.
+    """
+    cache = registry.read_cache
+    principal = cache.known_principal(credentials.secret, credentials.username)
+    project = cache.known_project(project_ref)
+    if principal is None or project is None:
+        return None
+    try:
+        if credentials.secret:
+            registry.throttle.check(address)
+        authorize(principal, project, Permission.READ)
+    except RegistryError:
+        return None
+    return project
+
+
+def _find_project(
+    registry: Registry, project_ref: str, *, cached: bool
+) -> Project | None:
+    if cached and (known := registry.read_cache.known_project(project_ref)):
+        return known
+    with registry.session() as session:
+        project = find_by_reference(session, Project, project_ref)
+        if project is not None:
+            registry.read_cache.remember_project(session, project_ref, project)
+    return project
 
 
 def project_as(
     registry: Registry, principal: Principal, project_ref: str, permission: Permission
 ) -> Project:
     """A second project for a principal :func:`open_project` already identified."""
-    with registry.session() as session:
-        project = find_by_reference(session, Project, project_ref)
+    project = _find_project(registry, project_ref, cached=False)
     return _authorized(principal, project, permission)
 
 

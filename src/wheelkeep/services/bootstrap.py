@@ -10,15 +10,11 @@ from sqlalchemy.orm import Session
 
 from wheelkeep.db.models import Project, Token, TokenKind, User, Visibility
 from wheelkeep.domain.access import ALL_SCOPES, Principal
+from wheelkeep.domain.tokens import secret_digest
 from wheelkeep.services import audit
 from wheelkeep.services.projects import DEFAULT_PROJECT_ID, DEFAULT_PROJECT_PATH
 from wheelkeep.services.registry import Registry
-from wheelkeep.services.tokens import (
-    audit_token,
-    mint_secret,
-    secret_digest,
-    shown_prefix,
-)
+from wheelkeep.services.tokens import audit_token, mint_secret, shown_prefix
 from wheelkeep.services.users import create_user
 
 log = logging.getLogger(__name__)

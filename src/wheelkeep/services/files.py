@@ -1,5 +1,6 @@
 """Finding a stored file (or its metadata file) for download."""
 
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from wheelkeep.domain.errors import NotFound
 from wheelkeep.storage.base import BlobStore, LocalBlob
 
 METADATA_SUFFIX = ".metadata"
+MAX_REMEMBERED_DOWNLOADS = 50_000
 
 
 @dataclass(frozen=True)
@@ -55,3 +57,35 @@ def find_download(
     if blob is None:
         raise NotFound("File not found.")
     return Download(filename, digest, blob, is_metadata)
+
+
+class DownloadCache:
+    """Downloads already found, each valid while its project's serial is current.
+
+    A filename never changes its bytes; only a delete or a quarantine, which
+    bump the serial, take a file away. So a lookup made at serial N answers
+    every request made while N is current, without the database.
+    """
+
+    def __init__(self, max_entries: int = MAX_REMEMBERED_DOWNLOADS) -> None:
+        self._max_entries = max_entries
+        self._entries: dict[tuple[int, str, str], tuple[int, Download]] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self, project_id: int, sha256: str, filename: str, serial: int
+    ) -> Download | None:
+        entry = self._entries.get((project_id, sha256, filename))
+        if entry is None or entry[0] != serial:
+            return None
+        return entry[1]
+
+    def put(
+        self, project_id: int, sha256: str, filename: str, serial: int, found: Download
+    ) -> None:
+        with self._lock:
+            if len(self._entries) >= self._max_entries:
+                # Crude but bounded: only a corpus larger than the limit,
+                # read within one serial, gets here.
+                self._entries.clear()
+            self._entries[(project_id, sha256, filename)] = (serial, found)

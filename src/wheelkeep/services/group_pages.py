@@ -26,7 +26,6 @@ from wheelkeep.services.pages import (
     PageKey,
     load_package_names,
     load_package_page,
-    page_etag,
 )
 
 # When projects disagree on a package's PEP 792 status, the strictest wins.
@@ -46,17 +45,16 @@ def _serial(view: GroupView) -> int:
 def group_root_page(
     cache: PageCache, session: Session, view: GroupView, page_format: PageFormat
 ) -> Page:
-    key, serial = _key(view, None, page_format), _serial(view)
-    page = cache.get(key, serial)
-    if page is None:
+
+    def render() -> bytes:
         names: dict[str, str] = {}
         for project in view.readable:
             for name, display in load_package_names(session, project.id):
                 names.setdefault(name, display)
-        body = render_root(sorted(names.items()), page_format)
-        page = Page(body, page_etag(body), serial, page_format)
-        cache.put(key, page)
-    return page
+        return render_root(sorted(names.items()), page_format)
+
+    key = _key(view, None, page_format)
+    return cache.get_or_render(key, _serial(view), page_format, render)
 
 
 def group_package_page(
@@ -67,9 +65,8 @@ def group_package_page(
     page_format: PageFormat,
 ) -> Page:
     """The package merged over the readable projects; NotFound if none has it."""
-    key, serial = _key(view, str(name), page_format), _serial(view)
-    page = cache.get(key, serial)
-    if page is None:
+
+    def render() -> bytes:
         found = []
         for project in view.readable:
             try:
@@ -78,10 +75,10 @@ def group_package_page(
                 continue
         if not found:
             raise NotFound(f"Package {name!r} not found.")
-        body = render_package(merge_pages(found), page_format)
-        page = Page(body, page_etag(body), serial, page_format)
-        cache.put(key, page)
-    return page
+        return render_package(merge_pages(found), page_format)
+
+    key = _key(view, str(name), page_format)
+    return cache.get_or_render(key, _serial(view), page_format, render)
 
 
 def merge_pages(pages: list[PackagePage]) -> PackagePage:

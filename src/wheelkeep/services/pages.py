@@ -11,7 +11,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from packaging.version import Version
@@ -31,6 +31,7 @@ from wheelkeep.domain.names import NormalizedName
 from wheelkeep.services.projects import current_serial
 
 MAX_CACHED_PAGES = 20_000
+RENDER_LOCKS = 64
 
 # (project id, package name or None for the root, format) for a project's
 # pages; group pages add the member projects and their serials.
@@ -62,15 +63,23 @@ class PageCache:
         self._serials: dict[int, tuple[float, int]] = {}
         self._pages: OrderedDict[PageKey, Page] = OrderedDict()
         self._lock = threading.Lock()
+        # A fixed set shared by hash: bounded whatever names are asked for,
+        # and two pages rarely wait for each other.
+        self._render_locks = [threading.Lock() for _ in range(RENDER_LOCKS)]
 
     def serial(self, session: Session, project_id: int) -> int:
-        now = time.monotonic()
-        cached = self._serials.get(project_id)
-        if cached and now - cached[0] < self._serial_ttl:
-            return cached[1]
-        serial = current_serial(session, project_id)
-        self._serials[project_id] = (now, serial)
+        serial = self.known_serial(project_id)
+        if serial is None:
+            serial = current_serial(session, project_id)
+            self._serials[project_id] = (time.monotonic(), serial)
         return serial
+
+    def known_serial(self, project_id: int) -> int | None:
+        """The serial while it is still trusted, without reading the database."""
+        cached = self._serials.get(project_id)
+        if cached and time.monotonic() - cached[0] < self._serial_ttl:
+            return cached[1]
+        return None
 
     def invalidate(self, project_id: int) -> None:
         self._serials.pop(project_id, None)
@@ -82,6 +91,29 @@ class PageCache:
                 return None
             self._pages.move_to_end(key)
             return page
+
+    def get_or_render(
+        self,
+        key: PageKey,
+        serial: int,
+        page_format: PageFormat,
+        render: Callable[[], bytes],
+    ) -> Page:
+        """The cached page at ``serial``, rendered by one caller on a miss.
+
+        After a change, every request in flight for a big page misses at once;
+        the others wait for the one renderer and reuse its page instead of each
+        rendering the same body, all competing for the GIL.
+        """
+        page = self.get(key, serial)
+        if page is not None:
+            return page
+        with self._render_locks[hash(key) % len(self._render_locks)]:
+            page = self.get(key, serial)
+            if page is None:
+                page = page_of(render(), serial, page_format)
+                self.put(key, page)
+        return page
 
     def put(self, key: PageKey, page: Page) -> None:
         with self._lock:
@@ -101,12 +133,14 @@ def package_page(
     """The package's page; NotFound when the project has no such package."""
     serial = cache.serial(session, project.id)
     key = (project.id, str(name), page_format)
-    page = cache.get(key, serial)
-    if page is None:
-        body = render_package(load_package_page(session, project.id, name), page_format)
-        page = Page(body, page_etag(body), serial, page_format)
-        cache.put(key, page)
-    return page
+    return cache.get_or_render(
+        key,
+        serial,
+        page_format,
+        lambda: render_package(
+            load_package_page(session, project.id, name), page_format
+        ),
+    )
 
 
 def root_page(
@@ -114,12 +148,22 @@ def root_page(
 ) -> Page:
     serial = cache.serial(session, project.id)
     key = (project.id, None, page_format)
-    page = cache.get(key, serial)
-    if page is None:
-        body = render_root(load_package_names(session, project.id), page_format)
-        page = Page(body, page_etag(body), serial, page_format)
-        cache.put(key, page)
-    return page
+    return cache.get_or_render(
+        key,
+        serial,
+        page_format,
+        lambda: render_root(load_package_names(session, project.id), page_format),
+    )
+
+
+def cached_page(
+    cache: PageCache, project_id: int, name: str | None, page_format: PageFormat
+) -> Page | None:
+    """A page answered from memory alone (None for the root), or None on a miss."""
+    serial = cache.known_serial(project_id)
+    if serial is None:
+        return None
+    return cache.get((project_id, name, page_format), serial)
 
 
 def load_package_page(

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wheelkeep.config import Settings
 from wheelkeep.db.engine import make_engine, make_session_factory, migrate
+from wheelkeep.services.files import DownloadCache
 from wheelkeep.services.pages import PageCache
+from wheelkeep.services.read_cache import ReadCache
 from wheelkeep.services.throttle import FailureThrottle
 from wheelkeep.storage.base import BlobStore
 from wheelkeep.storage.filesystem import FilesystemBlobStore
@@ -23,6 +25,8 @@ class Registry:
     blobs: BlobStore
     pages: PageCache = field(default_factory=PageCache)
     throttle: FailureThrottle = field(default_factory=FailureThrottle)
+    read_cache: ReadCache = field(default_factory=ReadCache)
+    downloads: DownloadCache = field(default_factory=DownloadCache)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -52,4 +56,5 @@ def open_registry(settings: Settings) -> Registry:
             window=settings.auth_failure_window_seconds,
             block=settings.auth_block_seconds,
         ),
+        read_cache=ReadCache(ttl=settings.read_cache_seconds),
     )

@@ -50,7 +50,7 @@ from wheelkeep.domain.index_pages import (
 from wheelkeep.domain.names import NormalizedName
 from wheelkeep.services import audit
 from wheelkeep.services.files import METADATA_SUFFIX, Download
-from wheelkeep.services.pages import Page, PageCache, page_of
+from wheelkeep.services.pages import Page, PageCache
 from wheelkeep.services.projects import lock_project
 from wheelkeep.services.registry import Registry
 from wheelkeep.storage.base import BlobStore
@@ -319,18 +319,16 @@ def _cache_key(
 def root_page(
     cache: PageCache, session: Session, snapshot: Snapshot, page_format: PageFormat
 ) -> Page:
-    key = _cache_key(snapshot, None, page_format)
-    page = cache.get(key, snapshot.serial)
-    if page is None:
+    def render() -> bytes:
         rows = session.execute(
             select(SnapshotPackage.name, SnapshotPackage.display_name)
             .where(SnapshotPackage.snapshot_id == snapshot.id)
             .order_by(SnapshotPackage.name)
         ).all()
-        body = render_root([(row.name, row.display_name) for row in rows], page_format)
-        page = page_of(body, snapshot.serial, page_format)
-        cache.put(key, page)
-    return page
+        return render_root([(row.name, row.display_name) for row in rows], page_format)
+
+    key = _cache_key(snapshot, None, page_format)
+    return cache.get_or_render(key, snapshot.serial, page_format, render)
 
 
 def package_page(
@@ -341,12 +339,14 @@ def package_page(
     page_format: PageFormat,
 ) -> Page:
     key = _cache_key(snapshot, name, page_format)
-    page = cache.get(key, snapshot.serial)
-    if page is None:
-        body = render_package(_load_package_page(session, snapshot, name), page_format)
-        page = page_of(body, snapshot.serial, page_format)
-        cache.put(key, page)
-    return page
+    return cache.get_or_render(
+        key,
+        snapshot.serial,
+        page_format,
+        lambda: render_package(
+            _load_package_page(session, snapshot, name), page_format
+        ),
+    )
 
 
 def _load_package_page(

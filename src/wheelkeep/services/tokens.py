@@ -7,8 +7,6 @@ sha256 of the secret, which is enough to find the token again: the secret has
 once, by :func:`create_token`, and never again.
 """
 
-import hashlib
-import hmac
 import logging
 import secrets
 from dataclasses import dataclass
@@ -27,7 +25,11 @@ from wheelkeep.domain.access import (
     deploy_token_username,
 )
 from wheelkeep.domain.errors import Forbidden, NotFound
-from wheelkeep.domain.tokens import TokenRequest, check_token_request
+from wheelkeep.domain.tokens import (
+    TokenRequest,
+    check_token_request,
+    secret_digest,
+)
 from wheelkeep.services import audit
 from wheelkeep.services.registry import Registry
 
@@ -48,20 +50,8 @@ def mint_secret(kind: TokenKind) -> str:
     return PREFIXES[kind] + secrets.token_urlsafe(32)
 
 
-def secret_digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def shown_prefix(kind: TokenKind, secret: str) -> str:
     return secret[: len(PREFIXES[kind]) + SHOWN_CHARACTERS]
-
-
-def digests_match(stored: str, presented: str) -> bool:
-    return hmac.compare_digest(stored, presented)
-
-
-def is_expired(expires_at: datetime | None, now: datetime) -> bool:
-    return expires_at is not None and expires_at <= now
 
 
 @dataclass(frozen=True)
