@@ -4,6 +4,7 @@ The settings object is created by the entry point and passed explicitly to
 everything that needs it; nothing reads the environment anywhere else.
 """
 
+import enum
 from pathlib import Path
 
 from pydantic import Field
@@ -15,6 +16,13 @@ from pydantic_settings import (
 )
 
 GIB = 1024**3
+
+
+class ServerKind(enum.StrEnum):
+    """The ASGI servers ``wheelkeep serve`` can run the application on."""
+
+    GRANIAN = "granian"
+    UVICORN = "uvicorn"
 
 
 class Settings(BaseSettings):
@@ -32,6 +40,15 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8080
+    server: ServerKind = Field(
+        default=ServerKind.GRANIAN,
+        description=(
+            "The ASGI server: granian (default; serves files zero-copy) or uvicorn."
+        ),
+    )
+    workers: int = Field(
+        default=1, ge=1, description="Worker processes, each with its own caches."
+    )
     max_upload_bytes: int = Field(
         default=5 * GIB, description="Largest accepted upload body (answered 413)."
     )
@@ -68,6 +85,13 @@ class Settings(BaseSettings):
         ),
     )
     log_level: str = "INFO"
+    supervisor_pid: int | None = Field(
+        default=None,
+        description=(
+            "Set by `wheelkeep serve` for its worker processes: the process "
+            "whose death stops them."
+        ),
+    )
     config_file: Path | None = Field(
         default=None, description="Optional TOML file with the same settings."
     )

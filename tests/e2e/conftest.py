@@ -5,8 +5,10 @@ uv settings, caches live in the test's folder, and the only index they are
 given is the server started here on 127.0.0.1.
 """
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -74,6 +76,9 @@ def start_server(folder: Path, **env: str) -> Server:
             stdout=log,
             stderr=subprocess.STDOUT,
             env=environment,
+            # Its own process group: the server and its workers are stopped,
+            # or killed, together.
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     _wait_until_healthy(url, process, log_path)
@@ -92,17 +97,24 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     raise RuntimeError(f"server did not become healthy:\n{log.read_text()}")
 
 
 def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
+    """Stop the server and its workers; kill whatever is left after 10 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
         server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    kill_server(server)
+
+
+def kill_server(server: Server) -> None:
+    """SIGKILL to the server and every worker at once, as a crash would."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait()
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ def requests_logged(server: Server, since: int) -> list[str]:
     return [
         line.split('"')[1]
         for line in server.log()[since:].splitlines()
-        if "uvicorn.access" in line and '"' in line
+        if ("granian.access" in line or "uvicorn.access" in line) and '"' in line
     ]
 
 

@@ -5,9 +5,7 @@ beside it, so the checks see exactly what the server wrote.
 """
 
 import base64
-import os
 import random
-import signal
 import socket
 import time
 from collections.abc import Iterator
@@ -21,7 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import StoredState, stored_state
-from tests.e2e.conftest import Server, start_server, stop_server
+from tests.e2e.conftest import Server, kill_server, start_server, stop_server
 from tests.factories import Dist, multipart_body, upload_fields, wheel_bytes
 from wheelkeep.config import Settings
 from wheelkeep.domain.digests import sha256_of
@@ -195,8 +193,7 @@ def test_a_server_killed_mid_upload_records_nothing_and_cleans_up_on_restart(
         with raw_upload(server, body, content_type) as connection:
             connection.sendall(body[: len(body) // 2])
             wait_until(lambda: state_of(server).pending == 1, "the pending blob")
-            os.kill(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=10)
+            kill_server(server)
     finally:
         stop_server(server)
 

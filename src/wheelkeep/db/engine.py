@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +33,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema up to the newest migration."""
+    # Imported here: server workers never migrate, and alembic adds about
+    # 10 MiB to each of them.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:

@@ -40,11 +40,16 @@ class Registry:
             yield session
 
 
-def open_registry(settings: Settings) -> Registry:
-    """Open (creating and migrating if needed) the registry the settings describe."""
+def open_registry(settings: Settings, *, migrate_schema: bool = True) -> Registry:
+    """Open (creating and migrating if needed) the registry the settings describe.
+
+    Server workers pass ``migrate_schema=False``: the serving command migrated
+    once before starting them.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
-    migrate(engine)
+    if migrate_schema:
+        migrate(engine)
     return Registry(
         settings=settings,
         engine=engine,
