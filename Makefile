@@ -38,8 +38,10 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+# The benchmark drives Debian's nginx (static tree), wrk (load) and curl.
+bench: SYSTEM_PACKAGES += nginx wrk curl
 bench: $(STAMP) system-packages
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: $(UV)
