@@ -1,6 +1,6 @@
 """Creating projects besides the default one, straight in the database.
 
-Until the registry has a command for it, tests add the rows themselves.
+For tests that need a project and nothing else (no group, no members).
 """
 
 from wheelkeep.db.models import Project, Visibility
