@@ -13,31 +13,39 @@ from tests.projects import create_project
 from tests.services.test_pages import counting_statements
 from wheelkeep.api import simple
 from wheelkeep.api.app import create_app
-from wheelkeep.api.simple import _answer_from_memory, _from_memory, _memory_target
+from wheelkeep.api.memory_pages import (
+    answer_from_memory,
+    memory_target,
+    page_from_memory,
+)
 from wheelkeep.config import Settings
 from wheelkeep.services.bootstrap import bootstrap
-from wheelkeep.services.registry import open_registry
+from wheelkeep.services.registry import Registry, open_registry
 
 PAGE = "/api/v4/projects/1/packages/pypi/simple/demo/"
 JSON = "application/vnd.pypi.simple.v1+json"
 
 
 @pytest.fixture
-def cached_api(tmp_path: Path) -> Iterator[Api]:
-    """An application whose caches are on, as in production."""
+def cached(tmp_path: Path) -> Iterator[Registry]:
+    """A registry whose caches are on, as in production."""
     settings = Settings(
         data_dir=tmp_path / "data", serial_cache_seconds=60, read_cache_seconds=60
     )
     registry = open_registry(settings)
     bootstrap(registry)
-    token = (settings.data_dir / "initial-admin-token").read_text().strip()
-    with TestClient(create_app(registry)) as client:
-        yield Api(client, token)
+    yield registry
     registry.engine.dispose()
 
 
-def _request(api: Api, path: str, headers: dict[str, str]) -> Request:
-    app = api.client.app
+@pytest.fixture
+def cached_api(cached: Registry) -> Iterator[Api]:
+    token = (cached.settings.data_dir / "initial-admin-token").read_text().strip()
+    with TestClient(create_app(cached)) as client:
+        yield Api(client, token)
+
+
+def _request(path: str, headers: dict[str, str]) -> Request:
     return Request(
         {
             "type": "http",
@@ -45,18 +53,19 @@ def _request(api: Api, path: str, headers: dict[str, str]) -> Request:
             "path": path,
             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
             "query_string": b"",
-            "app": app,
         }
     )
 
 
 @pytest.mark.parametrize("accept", [JSON, "text/html"])
-def test_memory_answer_equals_the_full_answer(cached_api: Api, accept: str) -> None:
+def test_memory_answer_equals_the_full_answer(
+    cached: Registry, cached_api: Api, accept: str
+) -> None:
     assert cached_api.upload(Dist()).status_code == 200
     headers = {**cached_api.auth, "Accept": accept}
     full = cached_api.client.get(PAGE, headers=headers)
 
-    remembered = _from_memory(_request(cached_api, PAGE, headers), "1", "demo")
+    remembered = page_from_memory(cached, _request(PAGE, headers), "1", "demo")
 
     assert remembered is not None
     assert remembered.body == full.content
@@ -64,17 +73,21 @@ def test_memory_answer_equals_the_full_answer(cached_api: Api, accept: str) -> N
         assert remembered.headers[name] == full.headers[name]
 
 
-def test_refusals_and_misses_take_the_full_path(cached_api: Api) -> None:
+def test_refusals_and_misses_take_the_full_path(
+    cached: Registry, cached_api: Api
+) -> None:
     assert cached_api.upload(Dist()).status_code == 200
     assert cached_api.get(PAGE).status_code == 200
     anonymous: dict[str, str] = {}
     stranger = basic("wkpat_not-a-token")
 
-    assert _from_memory(_request(cached_api, PAGE, anonymous), "1", "demo") is None
+    admin = cached_api.auth
+
+    assert page_from_memory(cached, _request(PAGE, anonymous), "1", "demo") is None
     assert cached_api.client.get(PAGE).status_code == 401
-    assert _from_memory(_request(cached_api, PAGE, stranger), "1", "demo") is None
+    assert page_from_memory(cached, _request(PAGE, stranger), "1", "demo") is None
     assert cached_api.client.get(PAGE, headers=stranger).status_code == 401
-    assert _from_memory(_request(cached_api, PAGE, cached_api.auth), "1", "x") is None
+    assert page_from_memory(cached, _request(PAGE, admin), "1", "x") is None
 
 
 def test_an_upload_shows_at_once_through_the_memory_path(cached_api: Api) -> None:
@@ -90,7 +103,9 @@ def test_an_upload_shows_at_once_through_the_memory_path(cached_api: Api) -> Non
     ]
 
 
-def test_a_download_from_memory_equals_the_full_download(cached_api: Api) -> None:
+def test_a_download_from_memory_equals_the_full_download(
+    cached: Registry, cached_api: Api
+) -> None:
     assert cached_api.upload(Dist()).status_code == 200
     page = cached_api.get(PAGE, Accept=JSON).json()
     url = page["files"][0]["url"].removeprefix("../../")
@@ -98,20 +113,20 @@ def test_a_download_from_memory_equals_the_full_download(cached_api: Api) -> Non
     full = cached_api.get(path)
     assert full.status_code == 200
 
-    remembered = _answer_from_memory(_request(cached_api, path, cached_api.auth), path)
+    remembered = answer_from_memory(cached, _request(path, cached_api.auth), path)
 
     assert remembered is not None
     for name in ("etag", "content-type", "content-disposition", "cache-control"):
         assert remembered.headers[name] == full.headers[name]
     stranger = basic("wkpat_not-a-token")
-    assert _answer_from_memory(_request(cached_api, path, stranger), path) is None
+    assert answer_from_memory(cached, _request(path, stranger), path) is None
 
 
 @pytest.mark.parametrize("reference", ["1", "default", "ai%2Fedge"])
 def test_a_page_read_again_is_answered_from_memory(
-    cached_api: Api, reference: str, monkeypatch: pytest.MonkeyPatch
+    cached: Registry, cached_api: Api, reference: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    registry = cached_api.client.app.state.registry  # type: ignore[attr-defined]
+    registry = cached
     project_id = create_project(registry, "ai/edge")
     home = {"1": 1, "default": 1, "ai%2Fedge": project_id}[reference]
     uploaded = cached_api.upload(Dist(), path=f"/api/v4/projects/{home}/packages/pypi")
@@ -159,4 +174,4 @@ def test_a_page_read_again_is_answered_from_memory(
 def test_memory_target(
     path: str, target: tuple[str, str, tuple[str, ...]] | None
 ) -> None:
-    assert _memory_target(path) == target
+    assert memory_target(path) == target

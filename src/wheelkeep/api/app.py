@@ -9,6 +9,7 @@ import time
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.types import ASGIApp
 
 from wheelkeep import __version__
 from wheelkeep.api import (
@@ -22,6 +23,7 @@ from wheelkeep.api import (
     upload,
 )
 from wheelkeep.api.errors import registry_error_handler, validation_error_handler
+from wheelkeep.api.memory_pages import MemoryPagesMiddleware
 from wheelkeep.api.paths import EncodedIdMiddleware
 from wheelkeep.config import Settings
 from wheelkeep.domain.errors import RegistryError
@@ -31,7 +33,16 @@ from wheelkeep.services.registry import Registry, open_registry
 log = logging.getLogger(__name__)
 
 
-def create_app(registry: Registry) -> FastAPI:
+def create_app(registry: Registry) -> ASGIApp:
+    """The whole application: the memory path around the framework's routes."""
+    routes = create_routes(registry)
+    # The encoded project path (ai%2Fedge) is kept in one segment for both;
+    # the memory path answers before the framework's own layers.
+    return EncodedIdMiddleware(MemoryPagesMiddleware(routes, registry))
+
+
+def create_routes(registry: Registry) -> FastAPI:
+    """Every route, with the framework's error handling and OpenAPI document."""
     app = FastAPI(
         title="wheelkeep",
         version=__version__,
@@ -43,10 +54,6 @@ def create_app(registry: Registry) -> FastAPI:
     app.state.registry = registry
     app.add_exception_handler(RegistryError, registry_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
-    # The last added runs first: the memory path sees an encoded project path
-    # (ai%2Fedge) as one segment, as the routes do.
-    app.add_middleware(simple.MemoryPagesMiddleware)
-    app.add_middleware(EncodedIdMiddleware)
     app.include_router(health.router)
     app.include_router(upload.router)
     app.include_router(simple.router)
@@ -58,7 +65,7 @@ def create_app(registry: Registry) -> FastAPI:
     return app
 
 
-def create_app_from_environment() -> FastAPI:
+def create_app_from_environment() -> ASGIApp:
     """The application of one server worker, configured from the environment.
 
     Each worker process opens its own registry (database engine, page cache,

@@ -9,7 +9,6 @@ import orjson
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wheelkeep.api.credentials import presented_credentials
 from wheelkeep.api.dependencies import client_address, registry_of
@@ -22,11 +21,11 @@ from wheelkeep.api.index_responses import (
 )
 from wheelkeep.db.models import Project
 from wheelkeep.domain.access import Permission
-from wheelkeep.domain.errors import InvalidUpload, NotFound, RegistryError
+from wheelkeep.domain.errors import InvalidUpload, NotFound
 from wheelkeep.domain.names import normalize_name
 from wheelkeep.domain.negotiation import choose_format
 from wheelkeep.services import files, json_api, pages
-from wheelkeep.services.access import known_readable_project, open_project
+from wheelkeep.services.access import open_project
 from wheelkeep.services.projects import DEFAULT_PROJECT_ID
 from wheelkeep.services.registry import Registry
 
@@ -113,7 +112,8 @@ def _json(
 
 
 # Each handler runs in a worker thread: the database calls are blocking.
-# Index pages already in memory are answered earlier, by MemoryPagesMiddleware.
+# Index pages and files already in memory are answered earlier, by
+# api.memory_pages.MemoryPagesMiddleware.
 @router.get(PROJECT + "/simple/")
 @router.get(PROJECT + "/simple", include_in_schema=False)
 def project_root(request: Request, project_ref: str) -> Response:
@@ -180,105 +180,3 @@ def default_json(request: Request, name: str) -> Response:
 @router.get("/pypi/{name}/{version}/json")
 def default_version_json(request: Request, name: str, version: str) -> Response:
     return _json(request, DEFAULT, name, version)
-
-
-class MemoryPagesMiddleware:
-    """Answers index pages and downloads known in memory, before any routing.
-
-    Index reads and downloads are the hot path. When the token, the project,
-    and the page or file are all in memory, a request needs no database, and
-    routing it through the framework and a worker thread cost several times
-    more than the answer itself. Every other request (misses, refusals, other
-    paths and methods) goes on to the routes, which take the same decisions
-    with the database at hand.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET":
-            response = _answer_from_memory(Request(scope), scope["path"])
-            if response is not None:
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-def _answer_from_memory(request: Request, path: str) -> Response | None:
-    target = _memory_target(path)
-    if target is None:
-        return None
-    project_ref, kind, parts = target
-    if kind == "simple":
-        return _from_memory(request, project_ref, parts[0] if parts else None)
-    return _file_from_memory(request, project_ref, *parts)
-
-
-def _memory_target(path: str) -> tuple[str, str, tuple[str, ...]] | None:
-    """(project reference, "simple" or "files", the segments after it)."""
-    if path.startswith("/api/v4/projects/"):
-        reference, separator, rest = path.removeprefix("/api/v4/projects/").partition(
-            "/packages/pypi/"
-        )
-        if not separator or "/" in reference:
-            return None
-    else:
-        reference, rest = DEFAULT, path.removeprefix("/")
-    kind, _, tail = rest.partition("/")
-    segments = tuple(tail.split("/"))
-    if kind == "simple" and segments == ("",):
-        return reference, kind, ()
-    if kind == "simple" and len(segments) == 2 and segments[0] and not segments[1]:
-        return reference, kind, segments[:1]
-    if kind == "files" and len(segments) == 2 and all(segments):
-        return reference, kind, segments
-    return None
-
-
-def _known_readable_project(request: Request, project_ref: str) -> Project | None:
-    """The project when memory alone shows the caller may read it, else None."""
-    try:
-        credentials = presented_credentials(request)
-    except RegistryError:
-        return None
-    return known_readable_project(
-        registry_of(request), credentials, client_address(request), project_ref
-    )
-
-
-def _from_memory(
-    request: Request, project_ref: str, name: str | None
-) -> Response | None:
-    """An index page answered from memory alone, or None to take the full path.
-
-    Pages are cached under normalised names only, so a hit also means the
-    name needs no redirect.
-    """
-    project = _known_readable_project(request, project_ref)
-    if project is None:
-        return None
-    page_format = choose_format(request.headers.get("accept"))
-    if page_format is None:
-        return None
-    page = pages.cached_page(registry_of(request).pages, project.id, name, page_format)
-    if page is None:
-        return None
-    return page_response(request, page, public=is_public(project))
-
-
-def _file_from_memory(
-    request: Request, project_ref: str, sha256: str, filename: str
-) -> Response | None:
-    """A download whose lookup is remembered at the current serial, or None."""
-    project = _known_readable_project(request, project_ref)
-    if project is None:
-        return None
-    registry = registry_of(request)
-    serial = registry.pages.known_serial(project.id)
-    if serial is None:
-        return None
-    download = registry.downloads.get(project.id, sha256, filename, serial)
-    if download is None:
-        return None
-    return file_response(download, public=is_public(project))
