@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     server: ServerKind = Field(
         default=ServerKind.GRANIAN,
         description=(
-            "The ASGI server: granian (default; serves files zero-copy) or uvicorn."
+            "The ASGI server: granian (default; sends files outside Python) or uvicorn."
         ),
     )
     workers: int = Field(
@@ -85,6 +85,17 @@ class Settings(BaseSettings):
         ),
     )
     log_level: str = "INFO"
+    access_log: bool = Field(
+        default=True, description="Write a log line for every request answered."
+    )
+    log_flush_seconds: float = Field(
+        default=0.2,
+        ge=0,
+        description=(
+            "A server writes its log lines out at least this often (a warning "
+            "or worse at once); 0 writes every line as it comes."
+        ),
+    )
     supervisor_pid: int | None = Field(
         default=None,
         description=(

@@ -61,6 +61,8 @@ def start_server(folder: Path, **env: str) -> Server:
         "WHEELKEEP_DATA_DIR": str(data_dir),
         "WHEELKEEP_SERIAL_CACHE_SECONDS": "0",
         "WHEELKEEP_READ_CACHE_SECONDS": "0",
+        # Tests read the log as soon as a client is done.
+        "WHEELKEEP_LOG_FLUSH_SECONDS": "0",
         **env,
     }
     with log_path.open("wb") as log:

@@ -88,7 +88,7 @@ def requests_logged(server: Server, since: int) -> list[str]:
     return [
         line.split('"')[1]
         for line in server.log()[since:].splitlines()
-        if ("granian.access" in line or "uvicorn.access" in line) and '"' in line
+        if " wheelkeep.api.access_log request " in line
     ]
 
 
@@ -137,7 +137,13 @@ def dists(folder: Path, env: dict[str, str]) -> Dists:
 
 @pytest.fixture(scope="module")
 def server(folder: Path) -> Iterator[Server]:
-    server = start_server(folder / "server")
+    # The clients meet the caches a production server has (nothing here
+    # revokes a token), so their repeated reads take the memory path.
+    server = start_server(
+        folder / "server",
+        WHEELKEEP_READ_CACHE_SECONDS="5",
+        WHEELKEEP_SERIAL_CACHE_SECONDS="0.5",
+    )
     yield server
     stop_server(server)
 

@@ -5,6 +5,7 @@ Schemathesis reads the served OpenAPI document and sends generated requests
 process. The run is bounded (few examples per operation, fixed seed).
 """
 
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,5 +84,4 @@ def _fuzz(
 
 def _server_statuses(server: Server) -> list[str]:
     """The status code of every request in the server's access log."""
-    lines = [line for line in server.log().splitlines() if "HTTP/1.1" in line]
-    return [line.rsplit('" ', 1)[-1].split()[0] for line in lines]
+    return re.findall(r' request "[^"]*" status=(\d+) ', server.log())

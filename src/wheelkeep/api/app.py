@@ -1,11 +1,13 @@
 """The ASGI application."""
 
+import contextlib
 import gc
 import logging
 import os
 import signal
 import threading
 import time
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -22,12 +24,13 @@ from wheelkeep.api import (
     snapshots,
     upload,
 )
+from wheelkeep.api.access_log import AccessLogMiddleware
 from wheelkeep.api.errors import registry_error_handler, validation_error_handler
 from wheelkeep.api.memory_pages import MemoryPagesMiddleware
 from wheelkeep.api.paths import EncodedIdMiddleware
 from wheelkeep.config import Settings
 from wheelkeep.domain.errors import RegistryError
-from wheelkeep.logs import configure
+from wheelkeep.logs import configure, write_out
 from wheelkeep.services.registry import Registry, open_registry
 
 log = logging.getLogger(__name__)
@@ -38,7 +41,10 @@ def create_app(registry: Registry) -> ASGIApp:
     routes = create_routes(registry)
     # The encoded project path (ai%2Fedge) is kept in one segment for both;
     # the memory path answers before the framework's own layers.
-    return EncodedIdMiddleware(MemoryPagesMiddleware(routes, registry))
+    app: ASGIApp = EncodedIdMiddleware(MemoryPagesMiddleware(routes, registry))
+    if registry.settings.access_log:
+        app = AccessLogMiddleware(app)
+    return app
 
 
 def create_routes(registry: Registry) -> FastAPI:
@@ -50,6 +56,7 @@ def create_routes(registry: Registry) -> FastAPI:
         openapi_url="/api/v4/openapi.json",
         docs_url="/api/v4/docs",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.registry = registry
     app.add_exception_handler(RegistryError, registry_error_handler)
@@ -65,6 +72,13 @@ def create_routes(registry: Registry) -> FastAPI:
     return app
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # A server's workers end without the interpreter's exit handlers.
+    write_out()
+
+
 def create_app_from_environment() -> ASGIApp:
     """The application of one server worker, configured from the environment.
 
@@ -73,7 +87,7 @@ def create_app_from_environment() -> ASGIApp:
     by serial, so every worker shows a change as soon as it sees the new serial.
     """
     settings = Settings()
-    configure(settings.log_level)
+    configure(settings.log_level, settings.log_flush_seconds)
     if settings.supervisor_pid not in (None, os.getpid()):
         _stop_with_supervisor(settings.supervisor_pid)
     app = create_app(open_registry(settings, migrate_schema=False))

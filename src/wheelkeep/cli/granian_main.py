@@ -32,7 +32,8 @@ def main(arguments: list[str]) -> None:
         interface=Interfaces.ASGI,
         workers=int(workers),
         loop=Loops.uvloop,
-        log_access=True,
+        # wheelkeep.api.access_log writes the access lines, for less.
+        log_access=False,
         # A worker still starting when the server is told to stop ignores the
         # request; without a limit the server would wait for it for ever.
         workers_kill_timeout=WORKER_STOP_SECONDS,

@@ -106,7 +106,8 @@ def _run_uvicorn(settings: Settings) -> None:
         port=settings.port,
         workers=settings.workers,
         log_config=None,
-        access_log=True,
+        # wheelkeep.api.access_log writes the access lines.
+        access_log=False,
         proxy_headers=False,
         server_header=False,
     )

@@ -62,9 +62,10 @@ def find_download(
 class DownloadCache:
     """Downloads already found, each valid while its project's serial is current.
 
-    A filename never changes its bytes; only a delete or a quarantine, which
-    bump the serial, take a file away. So a lookup made at serial N answers
-    every request made while N is current, without the database.
+    A filename never changes its bytes, and whatever takes a file away (a
+    delete; a quarantine, when something comes to set one) must bump the
+    serial. So a lookup made at serial N answers every request made while N
+    is current, without the database.
     """
 
     def __init__(self, max_entries: int = MAX_REMEMBERED_DOWNLOADS) -> None:

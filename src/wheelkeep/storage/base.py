@@ -38,7 +38,7 @@ class PendingBlob(ABC):
 
 @dataclass(frozen=True)
 class LocalBlob:
-    """A blob readable as a local file (served zero-copy where possible)."""
+    """A blob readable as a local file, which the server can send by itself."""
 
     path: Path
     size: int
