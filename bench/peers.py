@@ -233,11 +233,10 @@ class Wheelkeep(Peer):
         return ("__token__", self.token)
 
 
-class Pypiserver(Peer):
-    """pypiserver with its cached directory backend and waitress."""
+class _InstalledPeer(Peer):
+    """A peer installed from PyPI into a virtual environment of its own."""
 
-    name = "pypiserver"
-    requirements = ("pypiserver[cache]", "waitress")
+    requirements: tuple[str, ...] = ()
 
     @property
     def venv(self) -> Path:
@@ -245,6 +244,13 @@ class Pypiserver(Peer):
 
     def install(self) -> None:
         _uv_venv(self.venv, self.requirements)
+
+
+class Pypiserver(_InstalledPeer):
+    """pypiserver with its cached directory backend and waitress."""
+
+    name = "pypiserver"
+    requirements = ("pypiserver[cache]", "waitress")
 
     def version(self) -> str:
         return "{} (waitress {})".format(
@@ -287,7 +293,7 @@ class Pypiserver(Peer):
         return f"{self.base}/"
 
 
-class Devpi(Peer):
+class Devpi(_InstalledPeer):
     """devpi-server with one volatile index (root/dev) and no upstream mirror.
 
     Its many small files are loaded with ``devpi-import`` (see devpi_dump):
@@ -302,13 +308,6 @@ class Devpi(Peer):
     def __init__(self, work: Path) -> None:
         super().__init__(work)
         self._probe_created = False
-
-    @property
-    def venv(self) -> Path:
-        return self.work.parent / "venvs" / self.name
-
-    def install(self) -> None:
-        _uv_venv(self.venv, self.requirements)
 
     def version(self) -> str:
         return "devpi-server {}".format(

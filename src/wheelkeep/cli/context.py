@@ -2,7 +2,10 @@
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
 
 from wheelkeep.config import Settings
 from wheelkeep.domain.access import ALL_SCOPES, Principal
@@ -10,6 +13,15 @@ from wheelkeep.services.bootstrap import bootstrap
 from wheelkeep.services.registry import Registry, open_registry
 
 OVERRIDES: dict[str, Any] = {}
+
+# Taken by the command itself and by ``serve``, so both spellings work:
+# ``wheelkeep --data-dir D serve`` and ``wheelkeep serve --data-dir D``.
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Data folder (SQLite database and blobs).", envvar="WHEELKEEP_DATA_DIR"
+    ),
+]
 
 # Commands act on the database directly, as the operator of the installation.
 OPERATOR = Principal(actor="cli", scopes=ALL_SCOPES, is_admin=True)

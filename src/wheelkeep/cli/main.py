@@ -6,7 +6,6 @@ becomes a message on stderr and exit code 1, here and nowhere else.
 """
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -57,13 +56,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    data_dir: Annotated[
-        Path | None,
-        typer.Option(
-            help="Data folder (SQLite database and blobs).",
-            envvar="WHEELKEEP_DATA_DIR",
-        ),
-    ] = None,
+    data_dir: context.DataDirOption = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True)
     ] = False,

@@ -3,7 +3,6 @@
 import logging
 import os
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -21,13 +20,7 @@ APP_FACTORY = "wheelkeep.api.app:create_app_from_environment"
 
 
 def serve(
-    data_dir: Annotated[
-        Path | None,
-        typer.Option(
-            help="Data folder (SQLite database and blobs).",
-            envvar="WHEELKEEP_DATA_DIR",
-        ),
-    ] = None,
+    data_dir: context.DataDirOption = None,
     host: Annotated[
         str | None, typer.Option(help="Address to listen on.", envvar="WHEELKEEP_HOST")
     ] = None,
