@@ -35,6 +35,8 @@ from wheelkeep.services.registry import Registry, open_registry
 
 log = logging.getLogger(__name__)
 
+ORPHAN_STOP_SECONDS = 10
+
 
 def create_app(registry: Registry) -> ASGIApp:
     """The whole application: the memory path around the framework's routes."""
@@ -111,5 +113,11 @@ def _stop_with_supervisor(supervisor_pid: int) -> None:
             time.sleep(1)
         log.warning("worker.orphaned supervisor_pid=%s", supervisor_pid)
         os.kill(os.getpid(), signal.SIGTERM)
+        # A worker still starting up ignores SIGTERM: end it outright if the
+        # graceful stop has not ended it by then.
+        time.sleep(ORPHAN_STOP_SECONDS)
+        log.warning("worker.orphan_killed supervisor_pid=%s", supervisor_pid)
+        write_out()
+        os._exit(1)
 
     threading.Thread(target=watch, name="supervisor-watch", daemon=True).start()
