@@ -3,7 +3,7 @@
 Builds the corpus, then for each peer in turn: installs it, starts it on
 127.0.0.1 with an empty data folder, loads the corpus, runs every measurement,
 and stops it. Prints one table and writes it with the machine, the versions and
-the date to ``bench/results.md`` (full scale) or ``bench/work/`` (other scales).
+the date to ``bench/results.md`` (full scale) or ``bench/build/`` (other scales).
 """
 
 import argparse
@@ -28,7 +28,7 @@ from bench.upload import UPLOAD_CONNECTIONS
 log = logging.getLogger("bench")
 
 HERE = Path(__file__).resolve().parent
-WORK = HERE / "work"
+WORK = HERE / "build"
 PEER_ORDER = ["wheelkeep", "pypiserver", "devpi", "nginx"]
 
 
@@ -52,7 +52,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--work",
         type=Path,
         default=WORK,
-        help="folder for the corpus, environments and data (default bench/work)",
+        help="folder for the corpus, environments and data (default bench/build)",
     )
     parser.add_argument(
         "--dry-run",

@@ -55,6 +55,10 @@ _LIST_KEYS = [
 ]
 
 
+# devpi-server's built-in administrator, who owns the benchmark's indexes.
+ADMIN = "root"
+
+
 def write_dump(
     folder: Path,
     files: Sequence[CorpusFile],
@@ -64,7 +68,7 @@ def write_dump(
 ) -> None:
     """An export of user ``root`` owning the volatile index ``root/<index>``."""
     folder.mkdir(parents=True)
-    stage = f"root/{index}"
+    stage = f"{ADMIN}/{index}"
     now = datetime.datetime.now(datetime.UTC)
     projects: dict[str, dict[str, dict[str, object]]] = {}
     entries = []
@@ -78,8 +82,8 @@ def write_dump(
         entries.append(_file_entry(file, project, relpath, now))
     dump = {
         "users": {
-            "root": {
-                "username": "root",
+            ADMIN: {
+                "username": ADMIN,
                 "pwhash": PasswordHasher().hash(password),
                 "created": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             }
@@ -90,7 +94,7 @@ def write_dump(
                     "type": "stage",
                     "bases": [],
                     "volatile": True,
-                    "acl_upload": ["root"],
+                    "acl_upload": [ADMIN],
                     "acl_toxresult_upload": [":ANONYMOUS:"],
                     "mirror_whitelist": [],
                     "mirror_whitelist_inheritance": "intersection",
@@ -128,7 +132,7 @@ def _file_entry(
         "log": [
             {
                 "what": "upload",
-                "who": "root",
+                "who": ADMIN,
                 "when": list(now.timetuple())[:6],
                 "dst": relpath.split("/", 2)[0] + "/" + relpath.split("/", 2)[1],
             }

@@ -1,7 +1,7 @@
 """The registries compared: wheelkeep, pypiserver, devpi-server, and nginx.
 
 Each peer knows how to install itself (its own virtual environment under
-``bench/work/venvs``, or Debian's package for nginx), start on a free port of
+``bench/build/venvs``, or Debian's package for nginx), start on a free port of
 127.0.0.1 with an empty data folder, take uploads, and where its index pages
 and credentials are. nginx serves a static PEP 503 tree of the same files: the
 practical limit for serving bytes, not a registry.
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.corpus import Corpus, CorpusFile
-from bench.devpi_dump import write_dump
+from bench.devpi_dump import ADMIN, write_dump
 from bench.processes import Server, free_port, run
 from bench.static_tree import write_static_tree
 
@@ -294,11 +294,11 @@ class Pypiserver(_InstalledPeer):
 
 
 class Devpi(_InstalledPeer):
-    """devpi-server with one volatile index (root/dev) and no upstream mirror.
+    """devpi-server with one volatile index (dev) and no upstream mirror.
 
     Its many small files are loaded with ``devpi-import`` (see devpi_dump):
     one by one they would take more than half an hour. Upload speed is then
-    sampled into a second, empty index (root/probe) for a bounded time.
+    sampled into a second, empty index (probe) for a bounded time.
     """
 
     name = "devpi"
@@ -371,25 +371,25 @@ class Devpi(_InstalledPeer):
         client = ["--clientdir", str(self.work / "client")]
         devpi = self._tool("devpi")
         run([devpi, "use", self.base, *client])
-        run([devpi, "login", "root", "--password", self.password, *client])
+        run([devpi, "login", ADMIN, "--password", self.password, *client])
         run([devpi, "index", "-c", "probe", "bases=", "volatile=True", *client])
         self._probe_created = True
 
     @property
     def simple_url(self) -> str:
-        return f"{self.base}/root/dev/+simple/"
+        return f"{self.base}/{ADMIN}/dev/+simple/"
 
     @property
     def upload_url(self) -> str:
-        return f"{self.base}/root/dev/"
+        return f"{self.base}/{ADMIN}/dev/"
 
     @property
     def sample_upload_url(self) -> str:
-        return f"{self.base}/root/probe/"
+        return f"{self.base}/{ADMIN}/probe/"
 
     @property
     def upload_auth(self) -> tuple[str, str]:
-        return ("root", self.password)
+        return (ADMIN, self.password)
 
 
 _NGINX_CONF = """\

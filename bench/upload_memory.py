@@ -17,7 +17,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -25,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psutil
+
+from bench.processes import PeakMemory, tree_rss
 
 MIB = 1024 * 1024
 CHUNK = MIB
@@ -154,48 +154,15 @@ def upload_form(path: Path) -> tuple[Iterator[bytes], int]:
     return body(), len(head) + path.stat().st_size + len(tail)
 
 
-class MemorySampler:
-    """The largest resident set of a process plus its children, sampled."""
-
-    def __init__(self, pid: int, interval: float = 0.02) -> None:
-        self._process = psutil.Process(pid)
-        self._interval = interval
-        self._stop = threading.Event()
-        self.peak = 0
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> "MemorySampler":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.resident())
-            time.sleep(self._interval)
-
-    def resident(self) -> int:
-        processes = [self._process, *self._process.children(recursive=True)]
-        total = 0
-        for process in processes:
-            try:
-                total += process.memory_info().rss
-            except psutil.NoSuchProcess:
-                continue
-        return total
-
-    def high_water(self) -> int | None:
-        """The kernel's own peak resident size of the server (Linux only)."""
-        status = Path(f"/proc/{self._process.pid}/status")
-        if not status.exists():
-            return None
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
+def high_water(pid: int) -> int | None:
+    """The kernel's own peak resident size of a process (Linux only)."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
         return None
+    for line in status.read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return None
 
 
 @dataclass
@@ -268,8 +235,8 @@ def measure(size_mib: int, folder: Path) -> Result:
             "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
             "Content-Length": str(length),
         }
-        with MemorySampler(server.process.pid) as sampler:
-            rss_before = sampler.resident()
+        rss_before = tree_rss(server.process.pid)
+        with PeakMemory(server.process.pid) as sampler:
             started = time.monotonic()
             response = httpx.post(
                 f"{server.url}/api/v4/projects/1/packages/pypi",
@@ -279,7 +246,7 @@ def measure(size_mib: int, folder: Path) -> Result:
                 timeout=600,
             )
             seconds = time.monotonic() - started
-        high_water = sampler.high_water()
+        kernel_peak = high_water(server.process.pid)
         identical = response.status_code == 200 and served_identical(
             server, wheel, sha256
         )
@@ -288,7 +255,7 @@ def measure(size_mib: int, folder: Path) -> Result:
             seconds=seconds,
             rss_before=rss_before,
             peak_rss_sampled=sampler.peak,
-            peak_rss_high_water=high_water,
+            peak_rss_high_water=kernel_peak,
             status_code=response.status_code,
             served_identical=identical,
         )

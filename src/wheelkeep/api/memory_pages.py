@@ -33,15 +33,7 @@ DEFAULT = str(DEFAULT_PROJECT_ID)
 
 
 class MemoryPagesMiddleware:
-    """Answers index pages and downloads known in memory, before any routing.
-
-    Index reads and downloads are the hot path. When the token, the project,
-    and the page or file are all in memory, a request needs no database, and
-    routing it through the framework and a worker thread cost several times
-    more than the answer itself. Every other request (misses, refusals, other
-    paths and methods) goes on to the routes, which take the same decisions
-    with the database at hand.
-    """
+    """Answers GETs of index pages and files known in memory; passes the rest."""
 
     def __init__(self, app: ASGIApp, registry: Registry) -> None:
         self.app = app
@@ -49,12 +41,16 @@ class MemoryPagesMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
-            request = Request(scope)
-            response = answer_from_memory(self.registry, request, scope["path"])
-            if response is not None:
-                await response(scope, receive, send)
-                return
+            target = memory_target(scope["path"])
+            if target is not None:
+                response = _answer(self.registry, Request(scope), target)
+                if response is not None:
+                    await response(scope, receive, send)
+                    return
         await self.app(scope, receive, send)
+
+
+Target = tuple[str, str, tuple[str, ...]]
 
 
 def answer_from_memory(
@@ -62,8 +58,10 @@ def answer_from_memory(
 ) -> Response | None:
     """The answer to a GET of ``path`` from memory alone, or None."""
     target = memory_target(path)
-    if target is None:
-        return None
+    return None if target is None else _answer(registry, request, target)
+
+
+def _answer(registry: Registry, request: Request, target: Target) -> Response | None:
     project_ref, kind, parts = target
     if kind == "simple":
         name = parts[0] if parts else None
@@ -71,7 +69,7 @@ def answer_from_memory(
     return _file_from_memory(registry, request, project_ref, *parts)
 
 
-def memory_target(path: str) -> tuple[str, str, tuple[str, ...]] | None:
+def memory_target(path: str) -> Target | None:
     """(project reference, "simple" or "files", the segments after it)."""
     if path.startswith("/api/v4/projects/"):
         reference, separator, rest = path.removeprefix("/api/v4/projects/").partition(

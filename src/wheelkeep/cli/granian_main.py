@@ -4,7 +4,7 @@
 itself with this module: the parent of the workers then holds only granian
 (about 30 MiB) instead of everything the command line imported (about 85 MiB).
 Each worker builds the application from the environment, so this module
-imports nothing of wheelkeep but its log format.
+imports nothing of wheelkeep but its log format and the factory's name.
 
 Usage (by ``wheelkeep serve`` only): ``python -m wheelkeep.cli.granian_main
 HOST PORT WORKERS``.
@@ -16,9 +16,9 @@ from typing import Any
 from granian import Granian
 from granian.constants import Interfaces, Loops
 
+from wheelkeep.cli import APP_FACTORY
 from wheelkeep.logs import FORMAT
 
-APP_FACTORY = "wheelkeep.api.app:create_app_from_environment"
 WORKER_STOP_SECONDS = 30
 
 

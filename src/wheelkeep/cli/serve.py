@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from wheelkeep.cli import context
+from wheelkeep.cli import APP_FACTORY, context
 from wheelkeep.config import ServerKind, Settings
 from wheelkeep.logs import configure
 from wheelkeep.services.bootstrap import bootstrap
@@ -15,8 +15,6 @@ from wheelkeep.services.registry import open_registry
 from wheelkeep.storage.filesystem import FilesystemBlobStore
 
 log = logging.getLogger(__name__)
-
-APP_FACTORY = "wheelkeep.api.app:create_app_from_environment"
 
 
 def serve(
